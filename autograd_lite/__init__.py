@@ -1,0 +1,126 @@
+"""autograd_lite: a readable reverse-mode automatic-differentiation engine on numpy.
+
+>>> import autograd_lite as al
+>>> z = al.tensor([1.0, 2.0, 3.0], requires_grad=True)
+>>> loss = al.cross_entropy(z, 2)
+>>> loss.backward()
+>>> z.grad.round(3)  # softmax(z) - onehot(2)
+array([ 0.09 ,  0.245, -0.335])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from .engine import enable_grad, is_grad_enabled, no_grad
+from .ops import abs_ as abs
+from .ops import (
+    add,
+    add_at,
+    astype,
+    broadcast_to,
+    clip,
+    cross_entropy,
+    divide,
+    exp,
+    expand_dims,
+    getitem,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    maximum,
+    mean,
+    minimum,
+    multiply,
+    negative,
+    power,
+    relu,
+    reshape,
+    sigmoid,
+    sign,
+    softmax,
+    sqrt,
+    squeeze,
+    subtract,
+    tanh,
+    transpose,
+    where,
+)
+from .ops import concatenate as _concatenate
+from .ops import max_ as max
+from .ops import min_ as min
+from .ops import stack as _stack
+from .ops import sum_ as sum
+from .registry import Op, get_op, list_ops, register, unregister
+from .tensor import Tensor, tensor
+
+
+def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors along an existing axis, as ``np.concatenate``.
+
+    >>> concatenate([tensor([1.0]), tensor([2.0, 3.0])]).shape
+    (3,)
+    """
+    return _concatenate(*tensors, axis=axis)
+
+
+def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
+    """Join tensors of one shape along a new axis, as ``np.stack``.
+
+    >>> stack([tensor([1.0, 2.0]), tensor([3.0, 4.0])]).shape
+    (2, 2)
+    """
+    return _stack(*tensors, axis=axis)
+
+
+__all__ = [
+    "Op",
+    "Tensor",
+    "abs",
+    "add",
+    "add_at",
+    "astype",
+    "broadcast_to",
+    "clip",
+    "concatenate",
+    "cross_entropy",
+    "divide",
+    "enable_grad",
+    "exp",
+    "expand_dims",
+    "get_op",
+    "getitem",
+    "is_grad_enabled",
+    "list_ops",
+    "log",
+    "log_softmax",
+    "logsumexp",
+    "matmul",
+    "max",
+    "maximum",
+    "mean",
+    "min",
+    "minimum",
+    "multiply",
+    "negative",
+    "no_grad",
+    "power",
+    "register",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "sign",
+    "softmax",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "subtract",
+    "sum",
+    "tanh",
+    "tensor",
+    "transpose",
+    "unregister",
+    "where",
+]

@@ -1,0 +1,135 @@
+"""The built-in ops, one module per family, and the numpy functions that dispatch to them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from .activation import cross_entropy, log_softmax, softmax
+from .elementwise import (
+    abs_,
+    add,
+    astype,
+    clip,
+    divide,
+    exp,
+    log,
+    maximum,
+    minimum,
+    multiply,
+    negative,
+    power,
+    relu,
+    sigmoid,
+    sign,
+    sqrt,
+    subtract,
+    tanh,
+    where,
+)
+from .linalg import matmul
+from .reduce import logsumexp, max_, mean, min_, sum_
+from .shape import (
+    add_at,
+    broadcast_to,
+    concatenate,
+    expand_dims,
+    getitem,
+    reshape,
+    squeeze,
+    stack,
+    transpose,
+)
+
+
+def _concatenate(arrays: Any, axis: int = 0) -> Any:
+    return concatenate(*arrays, axis=axis)
+
+
+def _stack(arrays: Any, axis: int = 0) -> Any:
+    return stack(*arrays, axis=axis)
+
+
+def _reshape(a: Any, shape: Any = None, order: str = "C", **kwargs: Any) -> Any:
+    shape = kwargs.pop("newshape", shape)
+    if order != "C" or kwargs:
+        raise TypeError("reshape of a Tensor supports only order='C'")
+    return reshape(a, shape=shape)
+
+
+# numpy ufuncs and functions that, given a Tensor, run the registered op instead
+# (NEP 13 and NEP 18). This is what lets gradient rules written in plain numpy record
+# a graph when they are handed Tensors.
+NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
+    np.add: add,
+    np.subtract: subtract,
+    np.multiply: multiply,
+    np.divide: divide,
+    np.negative: negative,
+    np.power: power,
+    np.matmul: matmul,
+    np.exp: exp,
+    np.log: log,
+    np.sqrt: sqrt,
+    np.tanh: tanh,
+    np.absolute: abs_,
+    np.sign: sign,
+    np.maximum: maximum,
+    np.minimum: minimum,
+    np.where: where,
+    np.clip: clip,
+    np.sum: sum_,
+    np.mean: mean,
+    np.max: max_,
+    np.min: min_,
+    np.reshape: _reshape,
+    np.transpose: transpose,
+    np.broadcast_to: broadcast_to,
+    np.expand_dims: expand_dims,
+    np.squeeze: squeeze,
+    np.concatenate: _concatenate,
+    np.stack: _stack,
+}
+
+__all__ = [
+    "NUMPY_TO_OP",
+    "abs_",
+    "add",
+    "add_at",
+    "astype",
+    "broadcast_to",
+    "clip",
+    "concatenate",
+    "cross_entropy",
+    "divide",
+    "exp",
+    "expand_dims",
+    "getitem",
+    "log",
+    "log_softmax",
+    "logsumexp",
+    "matmul",
+    "max_",
+    "maximum",
+    "mean",
+    "min_",
+    "minimum",
+    "multiply",
+    "negative",
+    "power",
+    "relu",
+    "reshape",
+    "sigmoid",
+    "sign",
+    "softmax",
+    "sqrt",
+    "squeeze",
+    "stack",
+    "subtract",
+    "sum_",
+    "tanh",
+    "transpose",
+    "where",
+]

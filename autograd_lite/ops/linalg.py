@@ -1,0 +1,44 @@
+"""Linear algebra: matmul, with numpy's rules for 1-D, 2-D and batched N-D operands.
+
+For 2-D operands d(a @ b) gives ``g @ b^T`` and ``a^T @ g``. A 1-D operand is a row (for
+``a``) or a column (for ``b``) that numpy drops from the result; the rules put that axis
+back, apply the 2-D formula, and drop it again. Batch axes that broadcast are summed by
+the engine.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..registry import register
+
+
+@register("matmul")
+def matmul(a, b):
+    return np.matmul(a, b)
+
+
+@matmul.vjp(argnum=0)
+def _matmul_a(g, out, a, b):
+    """d(a @ b)/da = g @ b^T."""
+    if a.ndim == 1 and b.ndim == 1:
+        return g * b
+    if b.ndim == 1:
+        return np.expand_dims(g, -1) * b  # outer product: (..., m, 1) * (k,)
+    if a.ndim == 1:
+        g = np.expand_dims(g, -2)  # (..., 1, n)
+        return (g @ b.swapaxes(-1, -2)).squeeze(-2)
+    return g @ b.swapaxes(-1, -2)
+
+
+@matmul.vjp(argnum=1)
+def _matmul_b(g, out, a, b):
+    """d(a @ b)/db = a^T @ g."""
+    if a.ndim == 1 and b.ndim == 1:
+        return g * a
+    if a.ndim == 1:
+        return np.expand_dims(a, -1) * np.expand_dims(g, -2)  # (k, 1) * (..., 1, n)
+    if b.ndim == 1:
+        g = np.expand_dims(g, -1)  # (..., m, 1)
+        return (a.swapaxes(-1, -2) @ g).squeeze(-1)
+    return a.swapaxes(-1, -2) @ g

@@ -1,0 +1,93 @@
+"""Reductions: sum, mean, max, min and logsumexp over ``axis`` (None, int or tuple).
+
+Each rule first puts ``g`` back in the ``keepdims=True`` shape, so that it broadcasts
+against the input along the reduced axes.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from ..registry import register
+
+
+def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
+    """The shape a reduction over ``axis`` gives with ``keepdims=True``."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = normalize_axis_tuple(axis, len(shape))
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+@register("sum")
+def sum_(x, axis=None, keepdims=False):
+    return np.sum(x, axis=axis, keepdims=keepdims)
+
+
+@sum_.vjp
+def _sum(g, out, x, axis=None, keepdims=False):
+    """d sum(x)/dx_i = 1: g is copied along the reduced axes."""
+    return np.broadcast_to(g.reshape(kept_shape(x.shape, axis)), x.shape)
+
+
+@register("mean")
+def mean(x, axis=None, keepdims=False):
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
+@mean.vjp
+def _mean(g, out, x, axis=None, keepdims=False):
+    """d mean(x)/dx_i = 1/n, n the number of elements averaged."""
+    kept = kept_shape(x.shape, axis)
+    n = int(np.prod(x.shape)) // max(int(np.prod(kept)), 1)
+    return np.broadcast_to(g.reshape(kept), x.shape) / max(n, 1)
+
+
+@register("max")
+def max_(x, axis=None, keepdims=False):
+    return np.max(x, axis=axis, keepdims=keepdims)
+
+
+@max_.vjp
+def _max(g, out, x, axis=None, keepdims=False):
+    """d max(x)/dx_i = 1 at the maximum (shared equally between ties), else 0."""
+    return _extremum_grad(g, out, x, axis)
+
+
+@register("min")
+def min_(x, axis=None, keepdims=False):
+    return np.min(x, axis=axis, keepdims=keepdims)
+
+
+@min_.vjp
+def _min(g, out, x, axis=None, keepdims=False):
+    """d min(x)/dx_i = 1 at the minimum (shared equally between ties), else 0."""
+    return _extremum_grad(g, out, x, axis)
+
+
+def _extremum_grad(g: Any, out: Any, x: Any, axis: Any) -> Any:
+    kept = kept_shape(x.shape, axis)
+    hits = x == out.reshape(kept)
+    return g.reshape(kept) * (hits / hits.sum(axis=axis, keepdims=True))
+
+
+@register("logsumexp")
+def logsumexp(x, axis=None, keepdims=False):
+    # Shift by the maximum so exp never overflows; a row of all -inf gives -inf.
+    m = np.max(x, axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)
+    with np.errstate(divide="ignore"):
+        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    if keepdims:
+        return out
+    return out.reshape(()) if axis is None else np.squeeze(out, axis=axis)
+
+
+@logsumexp.vjp
+def _logsumexp(g, out, x, axis=None, keepdims=False):
+    """d logsumexp(x)/dx_i = exp(x_i - logsumexp(x)) = softmax(x)_i."""
+    kept = kept_shape(x.shape, axis)
+    return g.reshape(kept) * np.exp(x - out.reshape(kept))

@@ -1,0 +1,206 @@
+"""The op record and the registry: one place per op for its forward and its gradient rules.
+
+An :class:`Op` pairs a numpy forward with one vector-Jacobian product (VJP) rule per input.
+Calling an op runs the forward on plain arrays and, when grad mode is on and an input
+requires grad, records the result as a node of the graph: the op, its inputs and its
+attributes, nothing else. Built-in ops and user ops are registered the same way::
+
+    @register("cube")
+    def cube(x):
+        return x ** 3
+
+    @cube.vjp
+    def _(g, out, x):
+        '''d x^3/dx = 3 x^2.'''
+        return g * 3 * x ** 2
+
+Rules are written with numpy operators and functions. During a normal backward they
+receive plain arrays; when higher-order derivatives are asked for they receive Tensors,
+which implement numpy's dispatch protocols, so the same rule records a graph.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from .engine import grad_mode
+from .tensor import Tensor, new_tensor
+
+Rule = Callable[..., Any]
+
+_REGISTRY: dict[str, Op] = {}
+
+
+class Op:
+    """A registered operation: a name, a numpy forward and one VJP rule per input.
+
+    Positional parameters of the forward without a default are the op's inputs (Tensors,
+    arrays or scalars); parameters with a default are attributes (axis, keepdims, ...),
+    which may also be given positionally, as numpy allows. A forward with ``*xs`` takes any
+    number of inputs; its single rule then receives the input's position as ``argnum``.
+    """
+
+    def __init__(self, name: str, forward: Callable[..., Any]) -> None:
+        self.name = name
+        self.forward = forward
+        self.rules: dict[int, Rule] = {}
+        params = list(inspect.signature(forward).parameters.values())
+        self.variadic = any(p.kind is p.VAR_POSITIONAL for p in params)
+        self.input_names = tuple(
+            p.name
+            for p in params
+            if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) and p.default is p.empty
+        )
+        self.attr_names = tuple(p.name for p in params if p.default is not p.empty)
+        self.n_inputs = len(self.input_names)
+        functools.update_wrapper(self, forward)
+
+    def vjp(self, rule: Rule | None = None, *, argnum: int = 0) -> Any:
+        """Register the VJP rule for input ``argnum`` (a decorator, with or without arguments).
+
+        The rule is called as ``rule(g, out, *inputs, **attrs)`` (plus ``argnum=i`` for an op
+        with ``*xs`` inputs) and returns the gradient for that one input, in the input's
+        shape or in the broadcast shape of ``out``: the engine sums broadcast axes away.
+        """
+
+        def decorate(fn: Rule) -> Rule:
+            if not self.variadic and not 0 <= argnum < self.n_inputs:
+                raise ValueError(
+                    f"op {self.name!r} has {self.n_inputs} input(s); no input at argnum={argnum}"
+                )
+            self.rules[argnum] = fn
+            return fn
+
+        return decorate if rule is None else decorate(rule)
+
+    def rule_for(self, argnum: int) -> Rule:
+        """The VJP rule for input ``argnum``; a clear error when the op has none."""
+        rule = self.rules.get(0 if self.variadic else argnum)
+        if rule is None:
+            raise NotImplementedError(
+                f"op {self.name!r} has no gradient rule for input {argnum}; "
+                f"register one with @{self.name}.vjp(argnum={argnum}), "
+                "or pass that input as a constant (a numpy array, or tensor.detach())"
+            )
+        return rule
+
+    def __call__(self, *args: Any, **attrs: Any) -> Tensor:
+        """Run the forward on the inputs' data; record a node when a gradient is needed."""
+        if len(args) > self.n_inputs and not self.variadic:
+            args = self._bind_attrs(args, attrs)
+        datas = []
+        needs_grad = False
+        for a in args:
+            if isinstance(a, Tensor):
+                datas.append(a.data)
+                needs_grad = needs_grad or a.requires_grad
+            else:
+                datas.append(a)
+        try:
+            out = self.forward(*datas, **attrs)
+        except (ValueError, TypeError, IndexError) as exc:
+            raise op_error(self.name, datas, exc) from exc
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if needs_grad and grad_mode.enabled:
+            return new_tensor(out, self, args, attrs)
+        return new_tensor(out)
+
+    def compute(self, *args: Any, **attrs: Any) -> Any:
+        """Run on whatever is given: arrays in, array out; any Tensor in, recorded Tensor out.
+
+        Gradient rules call ops that numpy lacks through this, so that one rule serves both
+        the plain backward pass and the recorded one used for higher-order derivatives.
+        """
+        if any(isinstance(a, Tensor) for a in args):
+            return self(*args, **attrs)
+        return self.forward(*args, **attrs)
+
+    def _bind_attrs(self, args: tuple[Any, ...], attrs: dict[str, Any]) -> tuple[Any, ...]:
+        """Move positional arguments past the inputs into ``attrs``, as numpy's signatures allow."""
+        extra = args[self.n_inputs :]
+        if len(extra) > len(self.attr_names):
+            raise TypeError(
+                f"{self.name}() takes {self.n_inputs} input(s) and the attributes "
+                f"{self.attr_names}, but {len(args)} positional arguments were given"
+            )
+        for name, value in zip(self.attr_names, extra, strict=False):
+            if name in attrs:
+                raise TypeError(f"{self.name}() got multiple values for {name!r}")
+            attrs[name] = value
+        return args[: self.n_inputs]
+
+    def __repr__(self) -> str:
+        return f"<op {self.name}>"
+
+
+def register(name: str) -> Callable[[Callable[..., Any]], Op]:
+    """Register a numpy forward as op ``name``; decorate its VJP rules with ``.vjp``.
+
+    >>> @register("square_example")
+    ... def square(x):
+    ...     return x * x
+    >>> @square.vjp
+    ... def _(g, out, x):
+    ...     '''d x^2/dx = 2 x.'''
+    ...     return 2 * g * x
+    >>> unregister("square_example")
+    """
+
+    def decorate(forward: Callable[..., Any]) -> Op:
+        if name in _REGISTRY:
+            raise ValueError(f"an op named {name!r} is already registered")
+        op = Op(name, forward)
+        _REGISTRY[name] = op
+        return op
+
+    return decorate
+
+
+def unregister(name: str) -> None:
+    """Remove op ``name`` from the registry (for tests and experiments)."""
+    del _REGISTRY[name]
+
+
+def get_op(name: str) -> Op:
+    """The registered op called ``name``."""
+    try:
+        return _REGISTRY[name]
+    except KeyError:
+        known = ", ".join(sorted(_REGISTRY))
+        raise KeyError(f"no op named {name!r}; registered ops: {known}") from None
+
+
+def list_ops() -> list[str]:
+    """The names of all registered ops, sorted."""
+    return sorted(_REGISTRY)
+
+
+def iter_ops() -> Iterator[Op]:
+    """All registered ops, sorted by name."""
+    return (_REGISTRY[name] for name in sorted(_REGISTRY))
+
+
+def op_error(name: str, datas: list[Any], exc: Exception) -> Exception:
+    """The forward's numpy error again, led by the op's name and the inputs' shapes."""
+    shapes = " and ".join(_describe(d) for d in datas)
+    message = f"{name}: inputs of shape {shapes}: {exc}"
+    if isinstance(exc, np.exceptions.AxisError):
+        return np.exceptions.AxisError(message)
+    for kind in (IndexError, TypeError, ValueError):
+        if isinstance(exc, kind):
+            return kind(message)
+    return exc
+
+
+def _describe(d: Any) -> str:
+    if isinstance(d, (np.ndarray, np.generic)):
+        return str(d.shape)
+    if isinstance(d, (int, float, bool)):
+        return "()"
+    return type(d).__name__

@@ -1,0 +1,449 @@
+"""The Tensor: an array, its gradient, and the node of the graph that made it.
+
+A Tensor made by an op remembers the op, its inputs and its attributes; that is the whole
+graph (parents point down, never up, so a dropped graph is freed at once by reference
+counting). Operators and methods call registered ops; no gradient math lives here.
+Tensors also speak numpy's dispatch protocols, so ``np.exp(t)`` and ``np.ones(3) + t``
+give recorded Tensors, never object arrays.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+_FLOAT_KINDS = "f"
+_INT_KINDS = "biu"
+
+
+class Tensor:
+    """An n-dimensional array that records the ops applied to it, for reverse-mode gradients.
+
+    >>> x = Tensor([1.0, 2.0], requires_grad=True)
+    >>> (x * x).sum().backward()
+    >>> x.grad
+    array([2., 4.])
+    """
+
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "name",
+        "_op",
+        "_inputs",
+        "_attrs",
+        "_released",
+        "__weakref__",
+    )
+
+    data: np.ndarray
+    grad: Any
+    requires_grad: bool
+    name: str | None
+
+    def __init__(
+        self,
+        data: Any,
+        requires_grad: bool = False,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
+        self.data = as_array(data, dtype, requires_grad)
+        self.grad = None
+        self.requires_grad = bool(requires_grad)
+        self.name = name
+        self._op = None
+        self._inputs: tuple[Any, ...] = ()
+        self._attrs: dict[str, Any] | None = None
+        self._released = False
+
+    # --- the graph ----------------------------------------------------------------------
+    @property
+    def op(self) -> Any:
+        """The registered op that made this tensor, or None for a leaf."""
+        return self._op
+
+    @property
+    def inputs(self) -> tuple[Any, ...]:
+        """The op's inputs: Tensors, or constants (arrays, numbers) given in their place."""
+        return self._inputs
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        """The op's attributes, such as ``axis`` and ``keepdims``."""
+        return self._attrs or {}
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a tensor made by the user rather than by an op."""
+        return self._op is None
+
+    def backward(
+        self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False
+    ) -> None:
+        """Accumulate d(self)/d(t) into ``t.grad`` for every tensor t that requires grad.
+
+        ``grad`` seeds the pass (required unless self has one element). The graph's saved
+        values are released afterwards unless ``retain_graph``; ``create_graph`` records the
+        backward pass itself, so the gradients can be differentiated again.
+        """
+        engine.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+
+    def detach(self) -> Tensor:
+        """A new leaf sharing this tensor's data, cut from the graph."""
+        return new_tensor(self.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Set ``requires_grad`` in place (integer data becomes float64) and return self."""
+        if requires_grad and self.data.dtype.kind in _INT_KINDS:
+            self.data = self.data.astype(np.float64)
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # --- array-like ---------------------------------------------------------------------
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self.data.dtype
+
+    @property
+    def T(self) -> Tensor:
+        return transpose(self)
+
+    def item(self) -> Any:
+        """The single element as a Python number."""
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The data as a numpy array (the same array, not a copy)."""
+        return self.data
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return len(self.data)
+
+    def __iter__(self) -> Any:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.name is not None:
+            extras.append(f"name={self.name!r}")
+        if self._op is not None:
+            extras.append(f"op={self._op.name}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.data.dtype != np.float64 and self.data.dtype.kind == "f":
+            extras.append(f"dtype={self.data.dtype}")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    __hash__ = object.__hash__  # tensors are graph nodes, hashed by identity
+
+    # --- operators ----------------------------------------------------------------------
+    def __add__(self, other: Any) -> Tensor:
+        return add(self, other)
+
+    def __radd__(self, other: Any) -> Tensor:
+        return add(other, self)
+
+    def __sub__(self, other: Any) -> Tensor:
+        return subtract(self, other)
+
+    def __rsub__(self, other: Any) -> Tensor:
+        return subtract(other, self)
+
+    def __mul__(self, other: Any) -> Tensor:
+        return multiply(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return multiply(other, self)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return divide(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        return divide(other, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return power(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        return power(other, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return negative(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return abs_(self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return getitem(self, index=index)
+
+    # Comparisons give plain boolean arrays: they have no gradient.
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.data == _value(other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.data != _value(other)
+
+    def __lt__(self, other: Any) -> Any:
+        return self.data < _value(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.data <= _value(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.data > _value(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.data >= _value(other)
+
+    # --- methods that mirror numpy's ----------------------------------------------------
+    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return sum_(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return mean(self, axis=axis, keepdims=keepdims)
+
+    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return max_(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return min_(self, axis=axis, keepdims=keepdims)
+
+    def reshape(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return reshape(self, shape=shape)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        return transpose(self, axes=tuple(axes) if axes else None)
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        axes = list(range(self.ndim))
+        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
+        return transpose(self, axes=tuple(axes))
+
+    def squeeze(self, axis: Any = None) -> Tensor:
+        return squeeze(self, axis=axis)
+
+    def astype(self, dtype: Any) -> Tensor:
+        return astype(self, dtype=np.dtype(dtype))
+
+    def exp(self) -> Tensor:
+        return exp(self)
+
+    def log(self) -> Tensor:
+        return log(self)
+
+    def sqrt(self) -> Tensor:
+        return sqrt(self)
+
+    def tanh(self) -> Tensor:
+        return tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return relu(self)
+
+    def abs(self) -> Tensor:
+        return abs_(self)
+
+    def clip(self, a_min: Any = None, a_max: Any = None) -> Tensor:
+        return clip(self, a_min=a_min, a_max=a_max)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return softmax(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return log_softmax(self, axis=axis)
+
+    def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
+        return logsumexp(self, axis=axis, keepdims=keepdims)
+
+    # --- numpy's dispatch protocols (NEP 13 and NEP 18) ---------------------------------
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        op = NUMPY_TO_OP.get(ufunc)
+        if method == "__call__" and op is not None and not kwargs:
+            return op(*inputs)
+        return _plain_numpy(getattr(ufunc, method), inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        op = NUMPY_TO_OP.get(func)
+        if op is not None:
+            return op(*args, **kwargs)
+        return _plain_numpy(func, args, kwargs)
+
+
+def new_tensor(
+    data: np.ndarray, op: Any = None, inputs: tuple[Any, ...] = (), attrs: Any = None
+) -> Tensor:
+    """Wrap an array already checked by an op: the fast path every op result takes."""
+    t = _new(Tensor)
+    t.data = data
+    t.grad = None
+    t.requires_grad = op is not None
+    t.name = None
+    t._op = op
+    t._inputs = inputs
+    t._attrs = attrs
+    t._released = False
+    return t
+
+
+_new = object.__new__
+
+
+def tensor(
+    data: Any, requires_grad: bool = False, name: str | None = None, dtype: Any = None
+) -> Tensor:
+    """Make a leaf Tensor from a scalar, a nested list or an array (the data is copied).
+
+    >>> tensor([[1, 2], [3, 4]], requires_grad=True).dtype
+    dtype('float64')
+    """
+    return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype)
+
+
+def as_array(data: Any, dtype: Any = None, requires_grad: bool = False) -> np.ndarray:
+    """Copy ``data`` into a numeric array; a TypeError names anything else that was given."""
+    if isinstance(data, Tensor):
+        data = data.data
+    try:
+        array = np.array(data, dtype=dtype)
+    except (ValueError, TypeError) as exc:
+        raise TypeError(
+            f"cannot make a Tensor from {_describe_input(data)}: {exc}; "
+            "give a number, a nested list of numbers of equal lengths, or a numeric array"
+        ) from None
+    kind = array.dtype.kind
+    if kind not in _FLOAT_KINDS and kind not in _INT_KINDS:
+        raise TypeError(
+            f"cannot make a Tensor from {_describe_input(data)} (numpy dtype {array.dtype}); "
+            "give numbers: float, int or bool data"
+        )
+    if requires_grad and kind in _INT_KINDS:
+        array = array.astype(np.float64)
+    return array
+
+
+def _describe_input(data: Any) -> str:
+    text = repr(data)
+    if len(text) > 60:
+        text = text[:57] + "..."
+    return f"{type(data).__name__} {text}"
+
+
+def _value(x: Any) -> Any:
+    return x.data if isinstance(x, Tensor) else x
+
+
+def _plain_numpy(func: Any, args: Any, kwargs: Any) -> Any:
+    """Run a numpy function that has no registered op on plain arrays.
+
+    Allowed when nothing is lost: no input needs a gradient, or the result is not
+    floating point (comparisons, ``np.allclose``, ``np.argmax``). Otherwise the graph
+    would be cut silently, so this raises.
+    """
+    flat = list(args) + list(kwargs.values())
+    flat += [y for x in flat if isinstance(x, (list, tuple)) for y in x]
+    result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
+    if any(isinstance(x, Tensor) and x.requires_grad for x in flat) and _is_float(result):
+        name = getattr(func, "__name__", repr(func))
+        raise TypeError(
+            f"numpy.{name} has no gradient rule in autograd_lite and an input requires grad; "
+            "use a registered op (see autograd_lite.list_ops()), register one, or pass "
+            "tensor.data to compute without a gradient"
+        )
+    return result
+
+
+def _unwrap(x: Any) -> Any:
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, (list, tuple)):
+        return type(x)(_unwrap(y) for y in x)
+    return x
+
+
+def _is_float(result: Any) -> bool:
+    if isinstance(result, tuple):
+        return any(_is_float(r) for r in result)
+    return np.asarray(result).dtype.kind in "fc"
+
+
+# The ops module needs the Tensor class above, so it is imported last.
+from . import engine  # noqa: E402
+from .ops import (  # noqa: E402
+    NUMPY_TO_OP,
+    abs_,
+    add,
+    astype,
+    clip,
+    divide,
+    exp,
+    getitem,
+    log,
+    log_softmax,
+    logsumexp,
+    matmul,
+    max_,
+    mean,
+    min_,
+    multiply,
+    negative,
+    power,
+    relu,
+    reshape,
+    sigmoid,
+    softmax,
+    sqrt,
+    squeeze,
+    subtract,
+    sum_,
+    tanh,
+    transpose,
+)
