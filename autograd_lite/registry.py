@@ -189,7 +189,8 @@ def iter_ops() -> Iterator[Op]:
 def op_error(name: str, datas: list[Any], exc: Exception) -> Exception:
     """The forward's numpy error again, led by the op's name and the inputs' shapes."""
     shapes = " and ".join(_describe(d) for d in datas)
-    message = f"{name}: inputs of shape {shapes}: {exc}"
+    message = str(exc).removeprefix(f"{name}: ")  # numpy's and our forwards' own prefix
+    message = f"{name}: inputs of shape {shapes}: {message}"
     if isinstance(exc, np.exceptions.AxisError):
         return np.exceptions.AxisError(message)
     for kind in (IndexError, TypeError, ValueError):

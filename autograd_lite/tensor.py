@@ -309,13 +309,14 @@ class Tensor:
         op = NUMPY_TO_OP.get(ufunc)
         if method == "__call__" and op is not None and not kwargs:
             return op(*inputs)
-        return _plain_numpy(getattr(ufunc, method), inputs, kwargs)
+        name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
+        return _plain_numpy(getattr(ufunc, method), inputs, kwargs, name)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         op = NUMPY_TO_OP.get(func)
         if op is not None:
             return op(*args, **kwargs)
-        return _plain_numpy(func, args, kwargs)
+        return _plain_numpy(func, args, kwargs, func.__name__)
 
 
 def new_tensor(
@@ -381,7 +382,7 @@ def _value(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-def _plain_numpy(func: Any, args: Any, kwargs: Any) -> Any:
+def _plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
     """Run a numpy function that has no registered op on plain arrays.
 
     Allowed when nothing is lost: no input needs a gradient, or the result is not
@@ -392,7 +393,6 @@ def _plain_numpy(func: Any, args: Any, kwargs: Any) -> Any:
     flat += [y for x in flat if isinstance(x, (list, tuple)) for y in x]
     result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
     if any(isinstance(x, Tensor) and x.requires_grad for x in flat) and _is_float(result):
-        name = getattr(func, "__name__", repr(func))
         raise TypeError(
             f"numpy.{name} has no gradient rule in autograd_lite and an input requires grad; "
             "use a registered op (see autograd_lite.list_ops()), register one, or pass "

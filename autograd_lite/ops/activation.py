@@ -68,27 +68,36 @@ def _is_labels(target: Any, logits: Any) -> bool:
 def _target_dot(target: Any, logp: np.ndarray, axis: int) -> np.ndarray:
     """sum(target * logp) along axis; for labels, logp at each label (no one-hot built)."""
     if _is_labels(target, logp):
-        labels = np.asarray(target)
-        if labels.dtype.kind not in "iu":
-            raise TypeError(
-                f"cross_entropy: class labels must be integers, got dtype {labels.dtype}"
-            )
-        n_classes = logp.shape[axis]
-        if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
-            raise ValueError(
-                f"cross_entropy: labels must lie in [0, {n_classes}), "
-                f"got values from {labels.min()} to {labels.max()}"
-            )
-        index = np.expand_dims(labels, axis)
+        index = np.expand_dims(_checked_labels(target, logp.shape, axis), axis)
         return np.take_along_axis(logp, index, axis=axis).squeeze(axis)
     if np.shape(target) != logp.shape:
-        raise ValueError(
-            f"cross_entropy: target of shape {np.shape(target)} fits neither logits of shape "
-            f"{logp.shape} (probabilities) nor their shape without axis {axis} (labels)"
-        )
+        raise ValueError(_shape_message(np.shape(target), logp.shape, axis))
     # 0 * log(0) counts as 0, so a -inf logit with zero target probability stays finite.
     with np.errstate(invalid="ignore"):
         return np.sum(np.where(target == 0, 0, target * logp), axis=axis)
+
+
+def _checked_labels(target: Any, shape: tuple[int, ...], axis: int) -> np.ndarray:
+    labels = np.asarray(target)
+    axis = axis % len(shape)
+    if labels.shape != shape[:axis] + shape[axis + 1 :]:
+        raise ValueError(_shape_message(labels.shape, shape, axis))
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: class labels must be integers, got dtype {labels.dtype}")
+    n_classes = shape[axis]
+    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+        raise ValueError(
+            f"cross_entropy: labels must lie in [0, {n_classes}), "
+            f"got values from {labels.min()} to {labels.max()}"
+        )
+    return labels
+
+
+def _shape_message(target_shape: tuple[int, ...], shape: tuple[int, ...], axis: int) -> str:
+    return (
+        f"cross_entropy: target of shape {target_shape} fits neither logits of shape {shape} "
+        f"(rows of probabilities) nor their shape without axis {axis} (class labels)"
+    )
 
 
 def _as_probs(target: Any, logits: Any, axis: int) -> Any:

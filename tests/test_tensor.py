@@ -1,0 +1,152 @@
+"""The Tensor's array-like surface: construction, dtypes, operators, numpy interplay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_lite as al
+
+
+@pytest.mark.parametrize(
+    ("data", "shape"),
+    [(3.0, ()), ([1, 2, 3], (3,)), ([[1.0, 2.0]], (1, 2)), (np.ones((2, 2)), (2, 2))],
+)
+def test_construction_from_scalars_lists_and_arrays(data, shape):
+    t = al.tensor(data)
+    assert isinstance(t.data, np.ndarray) and t.shape == shape and t.grad is None
+
+
+def test_data_is_copied():
+    a = np.ones(3)
+    t = al.tensor(a)
+    a[0] = 5.0
+    assert t.data[0] == 1.0
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.float16])
+def test_float_dtypes_are_preserved(dtype):
+    assert al.tensor(np.ones(2, dtype=dtype), requires_grad=True).dtype == dtype
+
+
+def test_integer_and_bool_data_requiring_grad_become_float64():
+    assert al.tensor([1, 2], requires_grad=True).dtype == np.float64
+    assert al.tensor([True, False], requires_grad=True).dtype == np.float64
+    assert al.tensor([1, 2]).dtype.kind == "i"
+
+
+def test_requires_grad_in_place_converts_integers():
+    t = al.tensor([1, 2]).requires_grad_()
+    assert t.requires_grad and t.dtype == np.float64
+
+
+@pytest.mark.parametrize(
+    ("data", "named"),
+    [
+        ("abc", "str"),
+        (None, "NoneType"),
+        ([[1, 2], [3]], "list"),
+        ({"a": 1}, "dict"),
+        (object(), "object"),
+        ([1 + 2j], "list"),
+    ],
+)
+def test_non_numeric_data_raises_type_error_naming_it(data, named):
+    with pytest.raises(TypeError, match=f"cannot make a Tensor from {named}"):
+        al.tensor(data)
+
+
+def test_operators_with_scalars_and_arrays_on_either_side():
+    t = al.tensor([1.0, 2.0], requires_grad=True)
+    for result in (
+        t + 1,
+        1 + t,
+        t - 1,
+        1 - t,
+        t * 2,
+        2 * t,
+        t / 2,
+        2 / t,
+        t**2,
+        2**t,
+        -t,
+        np.ones(2) + t,
+        np.ones(2) * t,
+        np.ones(2) - t,
+        np.ones(2) / t,
+        t @ np.ones(2),
+        np.ones(2) @ t,
+    ):
+        assert isinstance(result, al.Tensor) and result.requires_grad
+
+
+def test_array_on_the_left_never_makes_an_object_array():
+    result = np.ones(3) + al.tensor([1.0, 2.0, 3.0])
+    assert isinstance(result, al.Tensor) and result.dtype == np.float64
+
+
+def test_comparisons_return_plain_boolean_arrays():
+    t = al.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    for result in (t > 2, t >= 2, t < 2, t <= 2, t == 2, t != 2, np.ones(3) < t):
+        assert type(result) is np.ndarray and result.dtype == bool
+    np.testing.assert_array_equal(t > 1.5, [False, True, True])
+
+
+def test_array_protocol_and_accessors():
+    t = al.tensor([[1.0, 2.0], [3.0, 4.0]], name="w")
+    np.testing.assert_array_equal(np.asarray(t), t.data)
+    assert t.numpy() is t.data
+    assert len(t) == 2 and t.ndim == 2 and t.size == 4
+    np.testing.assert_array_equal(t.T.data, t.data.T)
+    assert al.tensor(2.5).item() == 2.5
+    assert [row.shape for row in t] == [(2,), (2,)]
+
+
+def test_len_of_a_zero_dimensional_tensor_raises():
+    with pytest.raises(TypeError, match="0-d"):
+        len(al.tensor(1.0))
+
+
+def test_repr_shows_data_name_and_op():
+    t = al.tensor([1.0, 2.0], requires_grad=True, name="x")
+    assert repr(t) == "tensor([1., 2.], name='x', requires_grad=True)"
+    assert repr(t * 2) == "tensor([2., 4.], op=multiply)"
+    assert "dtype=float32" in repr(al.tensor([1.0], dtype=np.float32))
+
+
+def test_methods_mirror_numpy():
+    x = np.arange(6.0).reshape(2, 3)
+    t = al.tensor(x)
+    np.testing.assert_array_equal(t.sum(axis=1).data, x.sum(axis=1))
+    np.testing.assert_array_equal(t.max(0, keepdims=True).data, x.max(0, keepdims=True))
+    np.testing.assert_array_equal(t.reshape(3, 2).data, x.reshape(3, 2))
+    np.testing.assert_array_equal(t.reshape((6,)).data, x.reshape(6))
+    np.testing.assert_array_equal(t.transpose(1, 0).data, x.T)
+    np.testing.assert_array_equal(t.swapaxes(0, 1).data, x.T)
+    np.testing.assert_allclose(t.softmax(axis=0).data.sum(axis=0), np.ones(3))
+
+
+def test_positional_attributes_follow_numpy_signatures():
+    x = np.arange(6.0).reshape(2, 3)
+    np.testing.assert_array_equal(al.sum(x, 1, True).data, x.sum(1, keepdims=True))
+    np.testing.assert_array_equal(al.clip(x, 1, 4).data, np.clip(x, 1, 4))
+    with pytest.raises(TypeError, match="got multiple values for 'axis'"):
+        al.sum(x, 1, axis=0)
+
+
+def test_concatenate_and_stack_take_sequences():
+    a, b = al.tensor([1.0, 2.0], requires_grad=True), al.tensor([3.0, 4.0], requires_grad=True)
+    assert al.concatenate([a, b]).shape == (4,)
+    s = al.stack([a, b], axis=1)
+    assert s.shape == (2, 2)
+    (s * np.array([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    np.testing.assert_allclose(a.grad, [1.0, 3.0])
+    np.testing.assert_allclose(b.grad, [2.0, 4.0])
+
+
+def test_numpy_function_without_an_op_refuses_to_cut_the_graph():
+    t = al.tensor([0.5, 1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="numpy.sin has no gradient rule"):
+        np.sin(t)
+    assert np.allclose(t, [0.5, 1.0])  # boolean results are fine
+    np.testing.assert_allclose(np.sin(al.tensor([0.5])), np.sin([0.5]))  # so is no grad
