@@ -25,6 +25,8 @@ class _GradMode(threading.local):
 
 grad_mode = _GradMode()
 
+RELEASED = object()  # marks a node whose saved values a backward has freed
+
 
 class _SetGradMode:
     """Context manager and decorator that sets grad mode for its block, then restores it."""
@@ -106,83 +108,100 @@ def backward(
 ) -> None:
     """Accumulate the gradient of ``output`` into ``.grad`` of every tensor it depends on."""
     seed = _seed(output, grad, create_graph)
-    grads = run_backward(
-        [output], [seed], retain_graph=retain_graph or create_graph, create_graph=create_graph
+    reverse_pass(
+        [output],
+        [seed],
+        retain_graph=retain_graph or create_graph,
+        create_graph=create_graph,
+        into_grad=True,
     )
-    for t, g in grads.items():
-        t.grad = g if t.grad is None else t.grad + g
 
 
-def run_backward(
+def reverse_pass(
     outputs: Sequence[Tensor],
     seeds: Sequence[Any],
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
+    into_grad: bool = False,
 ) -> dict[Tensor, Any]:
-    """The reverse pass: a dict from each tensor reached to the gradient it received.
+    """The reverse pass from ``outputs``, seeded with ``seeds``.
 
-    With ``create_graph`` the rules run on Tensors and are recorded, so the gradients are
-    Tensors that can be differentiated again; otherwise the rules run on plain arrays.
+    Each tensor reached receives the sum of the gradients flowing into it: accumulated
+    into its ``.grad`` when ``into_grad``, else returned in a dict keyed by tensor. With
+    ``create_graph`` the rules run on Tensors and are recorded, so the gradients can be
+    differentiated again; otherwise the rules run on plain arrays.
     """
     pending: dict[Tensor, Any] = {}
     for out, seed in zip(outputs, seeds, strict=True):
         pending[out] = pending[out] + seed if out in pending else seed
-    reached: dict[Tensor, Any] = {}
+    order = topological_order(outputs)
     if create_graph:
         with enable_grad():
-            _reverse_pass(outputs, pending, reached, retain_graph, create_graph=True)
-    else:
-        _reverse_pass(outputs, pending, reached, retain_graph, create_graph=False)
-    return reached
+            return _run(order, pending, retain_graph, True, into_grad)
+    return _run(order, pending, retain_graph, False, into_grad)
 
 
-def _reverse_pass(
-    outputs: Sequence[Tensor],
+def _run(
+    order: list[Tensor],
     pending: dict[Tensor, Any],
-    reached: dict[Tensor, Any],
     retain_graph: bool,
     create_graph: bool,
-) -> None:
-    for t in reversed(topological_order(outputs)):
+    into_grad: bool,
+) -> dict[Tensor, Any]:
+    reached: dict[Tensor, Any] = {}
+    for t in reversed(order):
         g = pending.pop(t)
-        reached[t] = g
+        if into_grad:
+            t.grad = g if t.grad is None else t.grad + g
+        else:
+            reached[t] = g
         op = t._op
         if op is None:
             continue
-        if t._released:
+        saved = t._saved
+        if saved is RELEASED:
             raise RuntimeError(
                 f"backward through op {op.name!r} (output shape {t.shape}) a second time: "
                 "its saved values were released by the first backward(); call "
                 "backward(retain_graph=True) the first time to differentiate again"
             )
         inputs = t._inputs
-        attrs = t._attrs
-        if create_graph:
+        extra = None
+        if create_graph:  # rules run on Tensors, so that they are recorded
             args: Sequence[Any] = inputs
             out: Any = t
         else:
-            args = [x.data if isinstance(x, Tensor) else x for x in inputs]
+            args = saved
             out = t.data
+            if op.saves:
+                args, extra = saved[:-1], saved[-1]
+        attrs = t._attrs
+        rules = op.rules
         for i, x in enumerate(inputs):
             if not (isinstance(x, Tensor) and x.requires_grad):
                 continue
-            rule = op.rule_for(i)
+            rule = rules.get(i) or op.rule_for(i)
             if op.variadic:
                 gx = rule(g, out, *args, argnum=i, **attrs)
+            elif op.saves:
+                gx = rule(g, out, *args, saved=extra, **attrs)
             else:
                 gx = rule(g, out, *args, **attrs)
             if not create_graph and type(gx) is not np.ndarray:
                 gx = np.asarray(gx)
-            gx = unbroadcast(gx, x.shape, op.name, i)
-            if gx.dtype != x.data.dtype:
-                gx = gx.astype(x.data.dtype)
+            data = x.data
+            if gx.shape != data.shape:
+                gx = unbroadcast(gx, data.shape, op.name, i)
+            if gx.dtype is not data.dtype and gx.dtype != data.dtype:
+                gx = gx.astype(data.dtype)
             if x._op is None and not create_graph and (gx is g or gx.base is not None):
                 gx = gx.copy()  # a leaf's .grad must not share memory with another gradient
             previous = pending.get(x)
             pending[x] = gx if previous is None else previous + gx
         if not retain_graph:
-            t._released = True
+            t._saved = RELEASED
+    return reached
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...], op_name: str = "?", argnum: int = 0) -> Any:
@@ -191,21 +210,21 @@ def unbroadcast(g: Any, shape: tuple[int, ...], op_name: str = "?", argnum: int 
     Raises when ``g`` cannot have come from broadcasting ``shape``: a rule returned a
     gradient of the wrong shape.
     """
-    g_shape = g.shape
-    if g_shape == shape:
+    if g.shape == shape:
         return g
-    lead = len(g_shape) - len(shape)
-    if lead < 0 or any(n != 1 and n != m for n, m in zip(shape, g_shape[lead:], strict=True)):
+    returned = g.shape
+    lead = g.ndim - len(shape)
+    if lead > 0:
+        g = g.sum(axis=tuple(range(lead)))
+    if lead >= 0 and g.shape != shape:
+        stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+        g = g.sum(axis=stretched, keepdims=True)
+    if g.shape != shape:
         raise RuntimeError(
-            f"the gradient rule of op {op_name!r} returned shape {g_shape} for input "
+            f"the gradient rule of op {op_name!r} returned shape {returned} for input "
             f"{argnum} of shape {shape}; a rule must return the input's shape or a shape "
             "it broadcasts to"
         )
-    if lead:
-        g = g.sum(axis=tuple(range(lead)))
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if stretched:
-        g = g.sum(axis=stretched, keepdims=True)
     return g
 
 
@@ -223,7 +242,7 @@ def _seed(output: Tensor, grad: Any, create_graph: bool) -> Any:
                 f"has shape {output.shape}; pass grad= of that shape, or reduce it first "
                 "(for example output.sum().backward())"
             )
-        seed: Any = np.ones_like(output.data)
+        seed: Any = np.ones(output.shape, output.dtype)
     else:
         seed = grad.data if isinstance(grad, Tensor) and not create_graph else grad
         if not isinstance(seed, Tensor):

@@ -45,9 +45,10 @@ class Op:
     number of inputs; its single rule then receives the input's position as ``argnum``.
     """
 
-    def __init__(self, name: str, forward: Callable[..., Any]) -> None:
+    def __init__(self, name: str, forward: Callable[..., Any], saves: bool = False) -> None:
         self.name = name
         self.forward = forward
+        self.saves = saves
         self.rules: dict[int, Rule] = {}
         params = list(inspect.signature(forward).parameters.values())
         self.variadic = any(p.kind is p.VAR_POSITIONAL for p in params)
@@ -105,10 +106,14 @@ class Op:
             out = self.forward(*datas, **attrs)
         except (ValueError, TypeError, IndexError) as exc:
             raise op_error(self.name, datas, exc) from exc
+        if self.saves:
+            out, extra = out
+            datas.append(extra)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         if needs_grad and grad_mode.enabled:
-            return new_tensor(out, self, args, attrs)
+            # The node keeps what its rules read: the inputs' arrays (and the op's extra).
+            return new_tensor(out, self, args, attrs, datas)
         return new_tensor(out)
 
     def compute(self, *args: Any, **attrs: Any) -> Any:
@@ -119,7 +124,8 @@ class Op:
         """
         if any(isinstance(a, Tensor) for a in args):
             return self(*args, **attrs)
-        return self.forward(*args, **attrs)
+        out = self.forward(*args, **attrs)
+        return out[0] if self.saves else out
 
     def _bind_attrs(self, args: tuple[Any, ...], attrs: dict[str, Any]) -> tuple[Any, ...]:
         """Move positional arguments past the inputs into ``attrs``, as numpy's signatures allow."""
@@ -139,8 +145,14 @@ class Op:
         return f"<op {self.name}>"
 
 
-def register(name: str) -> Callable[[Callable[..., Any]], Op]:
+def register(name: str, saves: bool = False) -> Callable[[Callable[..., Any]], Op]:
     """Register a numpy forward as op ``name``; decorate its VJP rules with ``.vjp``.
+
+    With ``saves=True`` the forward returns ``(out, saved)``: an array its rules would
+    otherwise recompute. The rules then receive ``saved=`` on a plain backward, and
+    ``saved=None`` when the backward is recorded for higher-order derivatives (the saved
+    array is a constant there, so they must recompute it with ops). It is released after
+    backward unless ``retain_graph``.
 
     >>> @register("square_example")
     ... def square(x):
@@ -155,7 +167,7 @@ def register(name: str) -> Callable[[Callable[..., Any]], Op]:
     def decorate(forward: Callable[..., Any]) -> Op:
         if name in _REGISTRY:
             raise ValueError(f"an op named {name!r} is already registered")
-        op = Op(name, forward)
+        op = Op(name, forward, saves=saves)
         _REGISTRY[name] = op
         return op
 

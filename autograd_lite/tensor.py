@@ -34,7 +34,7 @@ class Tensor:
         "_op",
         "_inputs",
         "_attrs",
-        "_released",
+        "_saved",
         "__weakref__",
     )
 
@@ -57,7 +57,7 @@ class Tensor:
         self._op = None
         self._inputs: tuple[Any, ...] = ()
         self._attrs: dict[str, Any] | None = None
-        self._released = False
+        self._saved: Any = None
 
     # --- the graph ----------------------------------------------------------------------
     @property
@@ -320,7 +320,11 @@ class Tensor:
 
 
 def new_tensor(
-    data: np.ndarray, op: Any = None, inputs: tuple[Any, ...] = (), attrs: Any = None
+    data: np.ndarray,
+    op: Any = None,
+    inputs: tuple[Any, ...] = (),
+    attrs: Any = None,
+    saved: Any = None,
 ) -> Tensor:
     """Wrap an array already checked by an op: the fast path every op result takes."""
     t = _new(Tensor)
@@ -331,7 +335,7 @@ def new_tensor(
     t._op = op
     t._inputs = inputs
     t._attrs = attrs
-    t._released = False
+    t._saved = saved
     return t
 
 

@@ -7,18 +7,20 @@ gradient is softmax(logits) - target, never the derivative of log(softmax(x)).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from ..registry import register
-from .reduce import logsumexp
+from .reduce import logsumexp, shift_for_exp
 
 
 @register("softmax")
 def softmax(x, axis=-1):
-    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
-    return e / np.sum(e, axis=axis, keepdims=True)
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
 
 
 @softmax.vjp
@@ -38,93 +40,91 @@ def _log_softmax(g, out, x, axis=-1):
     return g - np.exp(out) * g.sum(axis=axis, keepdims=True)
 
 
-@register("cross_entropy")
+@register("cross_entropy", saves=True)
 def cross_entropy(logits, target, axis=-1, reduction="mean"):
-    logp = log_softmax.forward(logits, axis=axis)
-    picked = _target_dot(target, logp, axis)
-    return _reduce(-picked, reduction)
+    logits, target = np.asarray(logits), np.asarray(target)
+    labels = _check_target(target, logits.shape, axis, reduction)
+    shifted = logits - np.maximum.reduce(logits, axis=axis, keepdims=True)
+    e = np.exp(shifted)
+    total = np.add.reduce(e, axis=axis, keepdims=True)
+    log_total = np.log(total)
+    if labels:
+        probs = _one_hot(target, logits.shape, axis)
+        # -log softmax(z)[label] = log(sum(exp(z))) - z[label], both shifted by max(z)
+        losses = log_total.squeeze(axis) - np.where(probs, shifted, 0).sum(axis=axis)
+    else:
+        probs = target
+        # where the target is 0 the term is 0, even at a logit of -inf
+        losses = -(np.where(probs != 0, shifted - log_total, 0) * probs).sum(axis=axis)
+    if reduction == "mean":
+        loss = losses.sum() / max(losses.size, 1)
+    else:
+        loss = losses.sum() if reduction == "sum" else losses
+    # Saved for the rule: softmax(logits) - target, per row, before the reduction.
+    return loss, e / total - probs
 
 
 @cross_entropy.vjp(argnum=0)
-def _cross_entropy_logits(g, out, logits, target, axis=-1, reduction="mean"):
+def _cross_entropy_logits(g, out, logits, target, axis=-1, reduction="mean", saved=None):
     """d cross_entropy(z, y)/dz = softmax(z) - y, scaled by the reduction."""
-    probs = softmax.compute(logits, axis=axis)
-    return _expand(g, reduction, logits.shape, axis) * (probs - _as_probs(target, logits, axis))
+    if saved is None:  # a recorded backward: recompute with ops, so it can be differentiated
+        saved = softmax.compute(logits, axis=axis) - _as_probs(target, logits.shape, axis)
+    return _per_row(g, reduction, logits.shape, axis) * saved
 
 
 @cross_entropy.vjp(argnum=1)
-def _cross_entropy_target(g, out, logits, target, axis=-1, reduction="mean"):
+def _cross_entropy_target(g, out, logits, target, axis=-1, reduction="mean", saved=None):
     """d cross_entropy(z, y)/dy = -log_softmax(z), scaled by the reduction."""
-    if _is_labels(target, logits):
-        raise TypeError("cross_entropy: integer class labels have no gradient")
-    return -_expand(g, reduction, logits.shape, axis) * log_softmax.compute(logits, axis=axis)
+    return -_per_row(g, reduction, logits.shape, axis) * log_softmax.compute(logits, axis=axis)
 
 
-def _is_labels(target: Any, logits: Any) -> bool:
-    """Integer class labels (one fewer axis than the logits), not rows of probabilities."""
-    return np.ndim(target) == len(logits.shape) - 1
-
-
-def _target_dot(target: Any, logp: np.ndarray, axis: int) -> np.ndarray:
-    """sum(target * logp) along axis; for labels, logp at each label (no one-hot built)."""
-    if _is_labels(target, logp):
-        index = np.expand_dims(_checked_labels(target, logp.shape, axis), axis)
-        return np.take_along_axis(logp, index, axis=axis).squeeze(axis)
-    if np.shape(target) != logp.shape:
-        raise ValueError(_shape_message(np.shape(target), logp.shape, axis))
-    # 0 * log(0) counts as 0, so a -inf logit with zero target probability stays finite.
-    with np.errstate(invalid="ignore"):
-        return np.sum(np.where(target == 0, 0, target * logp), axis=axis)
-
-
-def _checked_labels(target: Any, shape: tuple[int, ...], axis: int) -> np.ndarray:
-    labels = np.asarray(target)
-    axis = axis % len(shape)
-    if labels.shape != shape[:axis] + shape[axis + 1 :]:
-        raise ValueError(_shape_message(labels.shape, shape, axis))
-    if labels.dtype.kind not in "iu":
-        raise TypeError(f"cross_entropy: class labels must be integers, got dtype {labels.dtype}")
+def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reduction: str) -> bool:
+    """True for class labels (integers in range, the logits' shape without axis), False for
+    rows of probabilities (the logits' shape); a clear error for anything else."""
+    if reduction not in ("mean", "sum", "none"):
+        raise ValueError(
+            f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}"
+        )
+    if len(shape) == 0:
+        raise ValueError("cross_entropy: logits must have at least one axis (the classes)")
+    if target.shape == shape:
+        return False
+    axis = normalize_axis_index(axis, len(shape))
+    if target.shape != shape[:axis] + shape[axis + 1 :]:
+        raise ValueError(
+            f"cross_entropy: target of shape {target.shape} fits neither the logits' shape "
+            f"{shape} (rows of probabilities) nor that shape without axis {axis} (class labels)"
+        )
+    if target.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: class labels must be integers, got dtype {target.dtype}")
     n_classes = shape[axis]
-    if labels.size and (labels.min() < 0 or labels.max() >= n_classes):
+    if target.size and (target.min() < 0 or target.max() >= n_classes):
         raise ValueError(
             f"cross_entropy: labels must lie in [0, {n_classes}), "
-            f"got values from {labels.min()} to {labels.max()}"
+            f"got values from {target.min()} to {target.max()}"
         )
-    return labels
+    return True
 
 
-def _shape_message(target_shape: tuple[int, ...], shape: tuple[int, ...], axis: int) -> str:
-    return (
-        f"cross_entropy: target of shape {target_shape} fits neither logits of shape {shape} "
-        f"(rows of probabilities) nor their shape without axis {axis} (class labels)"
-    )
-
-
-def _as_probs(target: Any, logits: Any, axis: int) -> Any:
+def _as_probs(target: Any, shape: tuple[int, ...], axis: int) -> Any:
     """The target as rows of probabilities: one-hot rows for class labels."""
-    if not _is_labels(target, logits):
-        return target
-    shape = logits.shape
+    return target if np.ndim(target) == len(shape) else _one_hot(target, shape, axis)
+
+
+def _one_hot(labels: Any, shape: tuple[int, ...], axis: int) -> Any:
+    """Boolean rows (along axis) that are True at each label."""
     axis = axis % len(shape)
-    classes = np.arange(shape[axis]).reshape([-1 if i == axis else 1 for i in range(len(shape))])
-    return (np.expand_dims(target, axis) == classes).astype(logits.dtype)
+    kept = list(shape)
+    kept[axis] = 1
+    classes = [1] * len(shape)
+    classes[axis] = shape[axis]
+    return np.reshape(labels, kept) == np.arange(shape[axis]).reshape(classes)
 
 
-def _reduce(losses: np.ndarray, reduction: str) -> np.ndarray:
-    if reduction == "mean":
-        return np.mean(losses)
-    if reduction == "sum":
-        return np.sum(losses)
-    if reduction == "none":
-        return losses
-    raise ValueError(f"cross_entropy: reduction must be 'mean', 'sum' or 'none', got {reduction!r}")
-
-
-def _expand(g: Any, reduction: str, shape: tuple[int, ...], axis: int) -> Any:
-    """The upstream gradient of the loss, per row, in a shape that broadcasts over classes."""
+def _per_row(g: Any, reduction: str, shape: tuple[int, ...], axis: int) -> Any:
+    """The loss's upstream gradient for each row, in a shape that broadcasts over classes."""
     if reduction == "none":
         return np.expand_dims(g, axis)
     if reduction == "mean":
-        rows = int(np.prod(shape)) // shape[axis] if len(shape) else 1
-        return g / max(rows, 1)
+        return g / max(math.prod(shape) // shape[axis], 1)
     return g

@@ -6,6 +6,7 @@ against the input along the reduced axes.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,14 @@ def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
         return (1,) * len(shape)
     axes = normalize_axis_tuple(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def shift_for_exp(x: np.ndarray, axis: Any) -> np.ndarray:
+    """The maximum along axis (keepdims), to subtract before exp so that exp cannot
+    overflow; 0 where the maximum is not finite (a row of all -inf stays -inf)."""
+    m = np.asarray(x.max(axis=axis, keepdims=True))
+    m[~np.isfinite(m)] = 0
+    return m
 
 
 @register("sum")
@@ -42,7 +51,7 @@ def mean(x, axis=None, keepdims=False):
 def _mean(g, out, x, axis=None, keepdims=False):
     """d mean(x)/dx_i = 1/n, n the number of elements averaged."""
     kept = kept_shape(x.shape, axis)
-    n = int(np.prod(x.shape)) // max(int(np.prod(kept)), 1)
+    n = math.prod(x.shape) // max(math.prod(kept), 1)
     return np.broadcast_to(g.reshape(kept), x.shape) / max(n, 1)
 
 
@@ -77,13 +86,12 @@ def _extremum_grad(g: Any, out: Any, x: Any, axis: Any) -> Any:
 @register("logsumexp")
 def logsumexp(x, axis=None, keepdims=False):
     # Shift by the maximum so exp never overflows; a row of all -inf gives -inf.
-    m = np.max(x, axis=axis, keepdims=True)
-    m = np.where(np.isfinite(m), m, 0)
-    with np.errstate(divide="ignore"):
-        out = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    x = np.asarray(x)
+    m = shift_for_exp(x, axis)
+    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
     if keepdims:
         return out
-    return out.reshape(()) if axis is None else np.squeeze(out, axis=axis)
+    return out.reshape(()) if axis is None else out.squeeze(axis=axis)
 
 
 @logsumexp.vjp
