@@ -1,9 +1,11 @@
-"""The reverse pass: grad mode, topological order, and backward.
+"""The reverse pass: grad mode, and backward in reverse topological order.
 
-``backward`` walks the recorded graph from an output in reverse topological order (found
-with an explicit stack, never recursion), calls each op's VJP rule for the inputs that
-need a gradient, sums each gradient back to its input's shape, and accumulates. Pending
-gradients wait in a dict keyed by tensor and are popped when their tensor is reached.
+``backward`` counts, for every tensor of the recorded graph, how many ops consume it
+(an explicit stack, never recursion), then walks from the output: a tensor is processed
+once all its consumers have sent their gradients (Kahn's algorithm). Processing calls the
+op's VJP rule for each input that needs a gradient, sums that gradient back to the input's
+shape, and adds it to the input's pending gradient. Pending gradients wait in a dict keyed
+by tensor and are popped when their tensor is processed.
 """
 
 from __future__ import annotations
@@ -76,27 +78,29 @@ def is_grad_enabled() -> bool:
     return grad_mode.enabled
 
 
-def topological_order(roots: Iterable[Tensor]) -> list[Tensor]:
-    """The tensors that require grad and that ``roots`` depend on, each after its inputs.
+def count_consumers(outputs: Iterable[Tensor]) -> dict[Tensor, int]:
+    """For every tensor that requires grad and that ``outputs`` depend on (outputs included),
+    the number of times it is an input of another such tensor.
 
-    Iterative depth-first search: an explicit stack, so a chain of a million ops is fine.
+    An explicit stack, never recursion, so a chain of a million ops is fine.
     """
-    order: list[Tensor] = []
-    visited: set[Tensor] = set()
-    stack: list[tuple[Tensor, bool]] = [(r, False) for r in roots]
+    counts: dict[Tensor, int] = {}
+    stack = []
+    for out in outputs:
+        if out not in counts:
+            counts[out] = 0
+            stack.append(out)
     while stack:
-        t, inputs_done = stack.pop()
-        if inputs_done:
-            order.append(t)
-            continue
-        if t in visited:
-            continue
-        visited.add(t)
-        stack.append((t, True))
+        t = stack.pop()
         for x in t._inputs:
-            if isinstance(x, Tensor) and x.requires_grad and x not in visited:
-                stack.append((x, False))
-    return order
+            if isinstance(x, Tensor) and x.requires_grad:
+                n = counts.get(x)
+                if n is None:
+                    counts[x] = 1
+                    stack.append(x)
+                else:
+                    counts[x] = n + 1
+    return counts
 
 
 def backward(
@@ -135,22 +139,22 @@ def reverse_pass(
     pending: dict[Tensor, Any] = {}
     for out, seed in zip(outputs, seeds, strict=True):
         pending[out] = pending[out] + seed if out in pending else seed
-    order = topological_order(outputs)
     if create_graph:
         with enable_grad():
-            return _run(order, pending, retain_graph, True, into_grad)
-    return _run(order, pending, retain_graph, False, into_grad)
+            return _run(pending, retain_graph, True, into_grad)
+    return _run(pending, retain_graph, False, into_grad)
 
 
 def _run(
-    order: list[Tensor],
-    pending: dict[Tensor, Any],
-    retain_graph: bool,
-    create_graph: bool,
-    into_grad: bool,
+    pending: dict[Tensor, Any], retain_graph: bool, create_graph: bool, into_grad: bool
 ) -> dict[Tensor, Any]:
+    """Kahn's algorithm: a tensor is processed once every consumer has sent its gradient."""
+    waiting = count_consumers(pending)
+    ready = [t for t, n in waiting.items() if n == 0]
     reached: dict[Tensor, Any] = {}
-    for t in reversed(order):
+    ndarray = np.ndarray
+    while ready:
+        t = ready.pop()
         g = pending.pop(t)
         if into_grad:
             t.grad = g if t.grad is None else t.grad + g
@@ -166,41 +170,50 @@ def _run(
                 "its saved values were released by the first backward(); call "
                 "backward(retain_graph=True) the first time to differentiate again"
             )
-        inputs = t._inputs
-        extra = None
+        if not retain_graph:
+            t._saved = RELEASED
+        kwargs = t._attrs
         if create_graph:  # rules run on Tensors, so that they are recorded
-            args: Sequence[Any] = inputs
+            args: Sequence[Any] = t._inputs
             out: Any = t
+            if op.saves:
+                kwargs = {**kwargs, "saved": None}
         else:
             args = saved
             out = t.data
             if op.saves:
-                args, extra = saved[:-1], saved[-1]
-        attrs = t._attrs
+                args = saved[:-1]
+                kwargs = {**kwargs, "saved": saved[-1]}
         rules = op.rules
-        for i, x in enumerate(inputs):
+        for i, x in enumerate(t._inputs):
             if not (isinstance(x, Tensor) and x.requires_grad):
                 continue
             rule = rules.get(i) or op.rule_for(i)
             if op.variadic:
-                gx = rule(g, out, *args, argnum=i, **attrs)
-            elif op.saves:
-                gx = rule(g, out, *args, saved=extra, **attrs)
+                gx = rule(g, out, *args, argnum=i, **kwargs)
             else:
-                gx = rule(g, out, *args, **attrs)
-            if not create_graph and type(gx) is not np.ndarray:
-                gx = np.asarray(gx)
+                gx = rule(g, out, *args, **kwargs)
             data = x.data
-            if gx.shape != data.shape:
-                gx = unbroadcast(gx, data.shape, op.name, i)
-            if gx.dtype is not data.dtype and gx.dtype != data.dtype:
-                gx = gx.astype(data.dtype)
-            if x._op is None and not create_graph and (gx is g or gx.base is not None):
-                gx = gx.copy()  # a leaf's .grad must not share memory with another gradient
+            if create_graph:
+                if gx.shape != data.shape:
+                    gx = unbroadcast(gx, data.shape, op.name, i)
+                if gx.dtype != data.dtype:
+                    gx = gx.astype(data.dtype)
+            else:
+                if type(gx) is not ndarray:
+                    gx = np.asarray(gx)
+                if gx.shape != data.shape:
+                    gx = unbroadcast(gx, data.shape, op.name, i)
+                if gx.dtype is not data.dtype:
+                    gx = gx.astype(data.dtype, copy=False)
+                if x._op is None and (gx is g or gx.base is not None):
+                    gx = gx.copy()  # a leaf's .grad must not share memory with another gradient
             previous = pending.get(x)
             pending[x] = gx if previous is None else previous + gx
-        if not retain_graph:
-            t._saved = RELEASED
+            n = waiting[x] - 1
+            waiting[x] = n
+            if n == 0:
+                ready.append(x)
     return reached
 
 

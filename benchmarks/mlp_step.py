@@ -71,7 +71,7 @@ def numpy_step(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
 def autograd_step(params: list[al.Tensor], x: np.ndarray, y: np.ndarray) -> float:
     """The same step with the engine: compose the ops, backward, SGD on .data."""
     W1, b1, W2, b2 = params
-    loss = al.cross_entropy(al.tanh(x @ W1 + b1) @ W2 + b2, y)
+    loss = al.cross_entropy(al.linear(al.tanh(al.linear(x, W1, b1)), W2, b2), y)
     loss.backward()
     for p in params:
         p.data -= LR * p.grad

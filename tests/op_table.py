@@ -127,6 +127,15 @@ def matmul_calls(draw: Any) -> Call:
 
 
 @st.composite
+def linear_calls(draw: Any) -> Call:
+    rows, n_in, n_out = (draw(st.integers(1, MAX_SIDE)) for _ in range(3))
+    x_shape = draw(st.sampled_from([(n_in,), (rows, n_in), (2, rows, n_in)]))
+    bias_shape = draw(st.sampled_from([(n_out,), (1, n_out), ()]))
+    x, w = draw(arrays(x_shape, reals())), draw(arrays((n_in, n_out), reals()))
+    return Call((x, w, draw(arrays(bias_shape, reals()))), {}, (0, 1, 2))
+
+
+@st.composite
 def where_calls(draw: Any) -> Call:
     sc, sx, sy = draw(
         hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=MAX_DIMS, max_side=MAX_SIDE)
@@ -284,6 +293,7 @@ SPECS: list[OpSpec] = [
     OpSpec("negative", np.negative, unary(reals())),
     OpSpec("power", np.power, binary(st.floats(0.5, 2.0), reals(-2, 2))),
     OpSpec("matmul", np.matmul, matmul_calls()),
+    OpSpec("linear", lambda x, w, b: x @ w + b, linear_calls()),
     OpSpec("exp", np.exp, unary(reals())),
     OpSpec("log", np.log, unary(positive())),
     OpSpec("sqrt", np.sqrt, unary(positive())),

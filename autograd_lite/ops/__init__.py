@@ -29,7 +29,7 @@ from .elementwise import (
     tanh,
     where,
 )
-from .linalg import matmul
+from .linalg import linear, matmul
 from .reduce import logsumexp, max_, mean, min_, sum_
 from .shape import (
     add_at,
@@ -107,6 +107,7 @@ __all__ = [
     "exp",
     "expand_dims",
     "getitem",
+    "linear",
     "log",
     "log_softmax",
     "logsumexp",

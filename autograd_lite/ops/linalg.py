@@ -42,3 +42,32 @@ def _matmul_b(g, out, a, b):
         g = np.expand_dims(g, -1)  # (..., m, 1)
         return (a.swapaxes(-1, -2) @ g).squeeze(-1)
     return a.swapaxes(-1, -2) @ g
+
+
+@register("linear")
+def linear(x, weight, bias):
+    out = np.matmul(x, weight)
+    if (
+        np.result_type(out, bias) == out.dtype
+        and np.broadcast_shapes(out.shape, np.shape(bias)) == out.shape
+    ):
+        return np.add(out, bias, out=out)  # in place: one large temporary fewer
+    return out + bias
+
+
+@linear.vjp(argnum=0)
+def _linear_x(g, out, x, weight, bias):
+    """d(x @ W + b)/dx = g @ W^T."""
+    return _matmul_a(g, out, x, weight)
+
+
+@linear.vjp(argnum=1)
+def _linear_weight(g, out, x, weight, bias):
+    """d(x @ W + b)/dW = x^T @ g."""
+    return _matmul_b(g, out, x, weight)
+
+
+@linear.vjp(argnum=2)
+def _linear_bias(g, out, x, weight, bias):
+    """d(x @ W + b)/db = 1, summed over the rows by the engine."""
+    return g
