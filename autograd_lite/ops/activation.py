@@ -44,24 +44,34 @@ def _log_softmax(g, out, x, axis=-1):
 def cross_entropy(logits, target, axis=-1, reduction="mean"):
     logits, target = np.asarray(logits), np.asarray(target)
     labels = _check_target(target, logits.shape, axis, reduction)
-    shifted = logits - np.maximum.reduce(logits, axis=axis, keepdims=True)
+    # Work with the classes on the last axis, as rows; move back at the end.
+    last = axis in (-1, logits.ndim - 1)
+    if not last:
+        logits = np.moveaxis(logits, axis, -1)
+        target = target if labels else np.moveaxis(target, axis, -1)
+    shifted = logits - np.maximum.reduce(logits, axis=-1, keepdims=True)
     e = np.exp(shifted)
-    total = np.add.reduce(e, axis=axis, keepdims=True)
+    total = np.add.reduce(e, axis=-1, keepdims=True)
     log_total = np.log(total)
+    softmax_minus_target = e / total
     if labels:
-        probs = _one_hot(target, logits.shape, axis)
         # -log softmax(z)[label] = log(sum(exp(z))) - z[label], both shifted by max(z)
-        losses = log_total.squeeze(axis) - np.where(probs, shifted, 0).sum(axis=axis)
+        rows, classes = np.arange(target.size), target.reshape(-1)
+        picked = shifted.reshape(-1, shifted.shape[-1])[rows, classes].reshape(target.shape)
+        losses = log_total[..., 0] - picked
+        softmax_minus_target.reshape(-1, shifted.shape[-1])[rows, classes] -= 1
     else:
-        probs = target
         # where the target is 0 the term is 0, even at a logit of -inf
-        losses = -(np.where(probs != 0, shifted - log_total, 0) * probs).sum(axis=axis)
+        losses = -(np.where(target != 0, shifted - log_total, 0) * target).sum(axis=-1)
+        softmax_minus_target -= target
     if reduction == "mean":
         loss = losses.sum() / max(losses.size, 1)
     else:
         loss = losses.sum() if reduction == "sum" else losses
+    if not last:
+        softmax_minus_target = np.moveaxis(softmax_minus_target, -1, axis)
     # Saved for the rule: softmax(logits) - target, per row, before the reduction.
-    return loss, e / total - probs
+    return loss, softmax_minus_target
 
 
 @cross_entropy.vjp(argnum=0)
@@ -98,10 +108,13 @@ def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reducti
     if target.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: class labels must be integers, got dtype {target.dtype}")
     n_classes = shape[axis]
-    if target.size and (target.min() < 0 or target.max() >= n_classes):
+    if not target.size:
+        return True
+    low, high = np.minimum.reduce(target, axis=None), np.maximum.reduce(target, axis=None)
+    if low < 0 or high >= n_classes:
         raise ValueError(
             f"cross_entropy: labels must lie in [0, {n_classes}), "
-            f"got values from {target.min()} to {target.max()}"
+            f"got values from {low} to {high}"
         )
     return True
 

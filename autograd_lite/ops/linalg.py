@@ -47,10 +47,8 @@ def _matmul_b(g, out, a, b):
 @register("linear")
 def linear(x, weight, bias):
     out = np.matmul(x, weight)
-    if (
-        np.result_type(out, bias) == out.dtype
-        and np.broadcast_shapes(out.shape, np.shape(bias)) == out.shape
-    ):
+    bias = np.asarray(bias)
+    if bias.dtype == out.dtype and bias.shape == out.shape[out.ndim - bias.ndim :]:
         return np.add(out, bias, out=out)  # in place: one large temporary fewer
     return out + bias
 
