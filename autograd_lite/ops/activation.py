@@ -14,7 +14,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from ..registry import register
-from .reduce import logsumexp, shift_for_exp
+from .reduce import logsumexp
 
 
 @register("softmax")
@@ -113,8 +113,7 @@ def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reducti
     low, high = np.minimum.reduce(target, axis=None), np.maximum.reduce(target, axis=None)
     if low < 0 or high >= n_classes:
         raise ValueError(
-            f"cross_entropy: labels must lie in [0, {n_classes}), "
-            f"got values from {low} to {high}"
+            f"cross_entropy: labels must lie in [0, {n_classes}), got values from {low} to {high}"
         )
     return True
 

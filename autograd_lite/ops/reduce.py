@@ -23,14 +23,6 @@ def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-def shift_for_exp(x: np.ndarray, axis: Any) -> np.ndarray:
-    """The maximum along axis (keepdims), to subtract before exp so that exp cannot
-    overflow; 0 where the maximum is not finite (a row of all -inf stays -inf)."""
-    m = np.asarray(x.max(axis=axis, keepdims=True))
-    m[~np.isfinite(m)] = 0
-    return m
-
-
 @register("sum")
 def sum_(x, axis=None, keepdims=False):
     return np.sum(x, axis=axis, keepdims=keepdims)
@@ -85,9 +77,11 @@ def _extremum_grad(g: Any, out: Any, x: Any, axis: Any) -> Any:
 
 @register("logsumexp")
 def logsumexp(x, axis=None, keepdims=False):
-    # Shift by the maximum so exp never overflows; a row of all -inf gives -inf.
+    # Shift by the maximum so exp never overflows; where the maximum is not finite shift
+    # by 0 instead, so that a row of all -inf gives -inf.
     x = np.asarray(x)
-    m = shift_for_exp(x, axis)
+    m = np.asarray(x.max(axis=axis, keepdims=True))
+    m[~np.isfinite(m)] = 0
     out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
     if keepdims:
         return out
