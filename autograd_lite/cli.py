@@ -1,0 +1,53 @@
+"""The ``autograd-lite`` command: one subcommand per module in ``autograd_lite.commands``.
+
+Each subcommand module provides ``HELP`` (one line), ``add_arguments(parser)`` and
+``run(args) -> int``. Bad input is reported as one line on stderr with exit code 2 (a
+:class:`UsageError` raised by the command, or argparse's own messages); no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+COMMANDS = {
+    "train": "autograd_lite.commands.train",
+    "graph": "autograd_lite.commands.graph",
+}
+
+
+class UsageError(Exception):
+    """Bad input from the user: printed as one line, exit code 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv`` (default: ``sys.argv[1:]``), run the subcommand, return its exit code."""
+    parser = argparse.ArgumentParser(
+        prog="autograd-lite", description="autograd_lite: a readable autograd engine on numpy."
+    )
+    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    modules = {}
+    for name, module_name in COMMANDS.items():
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue  # a subcommand not written yet
+        modules[name] = module
+        module.add_arguments(subparsers.add_parser(name, help=module.HELP))
+    args = parser.parse_args(argv)
+    try:
+        return int(modules[args.command].run(args))
+    except UsageError as exc:
+        print(f"autograd-lite {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"autograd-lite {args.command}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The subcommands of ``autograd-lite``, one module each (see ``autograd_lite.cli``)."""
