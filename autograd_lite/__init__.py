@@ -13,7 +13,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .anomaly import AnomalyError, detect_anomaly
 from .engine import enable_grad, is_grad_enabled, no_grad
+from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .ops import abs_ as abs
 from .ops import (
     add,
@@ -77,6 +80,17 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 
 __all__ = [
+    "AnomalyError",
+    "detect_anomaly",
+    "GradcheckError",
+    "gradcheck",
+    "gradgradcheck",
+    "grad",
+    "hessian",
+    "jacobian",
+    "jvp",
+    "value_and_grad",
+    "vjp",
     "Op",
     "Tensor",
     "abs",

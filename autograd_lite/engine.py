@@ -20,9 +20,11 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class _GradMode(threading.local):
-    """Whether ops record the graph; each thread has its own switch, on by default."""
+    """Whether ops record the graph (on by default) and whether anomaly detection is on
+    (off by default); each thread has its own switches."""
 
     enabled = True
+    anomaly = False
 
 
 grad_mode = _GradMode()
@@ -153,11 +155,12 @@ def _run(
     ready = [t for t, n in waiting.items() if n == 0]
     reached: dict[Tensor, Any] = {}
     ndarray = np.ndarray
+    detect = grad_mode.anomaly
     while ready:
         t = ready.pop()
         g = pending.pop(t)
         if into_grad:
-            t.grad = g if t.grad is None else t.grad + g
+            t.grad = g if t.grad is None else _accumulate(t.grad, g)
         else:
             reached[t] = g
         op = t._op
@@ -193,6 +196,8 @@ def _run(
                 gx = rule(g, out, *args, argnum=i, **kwargs)
             else:
                 gx = rule(g, out, *args, **kwargs)
+            if detect:
+                anomaly.check_gradient(op.name, t, i, gx, g, args)
             data = x.data
             if create_graph:
                 if gx.shape != data.shape:
@@ -209,12 +214,19 @@ def _run(
                 if x._op is None and (gx is g or gx.base is not None):
                     gx = gx.copy()  # a leaf's .grad must not share memory with another gradient
             previous = pending.get(x)
-            pending[x] = gx if previous is None else previous + gx
+            pending[x] = gx if previous is None else _accumulate(previous, gx)
             n = waiting[x] - 1
             waiting[x] = n
             if n == 0:
                 ready.append(x)
     return reached
+
+
+def _accumulate(total: Any, g: Any) -> Any:
+    """``total + g``, out of place (a rule may hand back an array it also gave elsewhere);
+    an array stays an array even when it has no dimensions."""
+    total = total + g
+    return np.asarray(total) if isinstance(total, np.generic) else total
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...], op_name: str = "?", argnum: int = 0) -> Any:
@@ -270,4 +282,5 @@ def _seed(output: Tensor, grad: Any, create_graph: bool) -> Any:
     return seed
 
 
-from .tensor import Tensor  # noqa: E402  (tensor.py imports this module first)
+from . import anomaly  # noqa: E402  (these import this module first)
+from .tensor import Tensor  # noqa: E402

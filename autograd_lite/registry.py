@@ -28,6 +28,7 @@ from typing import Any
 
 import numpy as np
 
+from . import anomaly
 from .engine import grad_mode
 from .tensor import Tensor, new_tensor
 
@@ -111,9 +112,14 @@ class Op:
             datas.append(extra)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
+        if grad_mode.anomaly:
+            anomaly.check_forward(self.name, datas, out)
         if needs_grad and grad_mode.enabled:
             # The node keeps what its rules read: the inputs' arrays (and the op's extra).
-            return new_tensor(out, self, args, attrs, datas)
+            t = new_tensor(out, self, args, attrs, datas)
+            if grad_mode.anomaly:
+                anomaly.remember(t)
+            return t
         return new_tensor(out)
 
     def compute(self, *args: Any, **attrs: Any) -> Any:

@@ -1,0 +1,105 @@
+"""Anomaly detection: the first NaN or Inf made by a forward op or a gradient rule raises.
+
+Inside ``detect_anomaly()`` every op checks its output, every node remembers the line of
+user code that created it, and the reverse pass checks every gradient a rule returns.
+Outside it, ops pay one flag test and nothing is captured.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import weakref
+from typing import Any
+
+import numpy as np
+
+from .engine import grad_mode
+
+_SKIPPED_DIRS = (os.path.dirname(__file__), os.path.dirname(np.__file__))
+# id(tensor) -> (weak reference, "file:line"); an entry leaves when its tensor dies.
+# (Not a WeakKeyDictionary: that compares keys with ==, which for Tensors is elementwise.)
+_creation_sites: dict[int, tuple[weakref.ref[Any], str]] = {}
+
+
+class AnomalyError(RuntimeError):
+    """A NaN or Inf appeared where the inputs were finite; the message says where."""
+
+
+class detect_anomaly:  # noqa: N801 - used like a function, as torch.autograd.detect_anomaly
+    """Raise at the first NaN or Inf produced in forward or backward, naming the op and line.
+
+    >>> import autograd_lite as al
+    >>> with al.detect_anomaly():
+    ...     al.log(al.tensor([0.0]))
+    Traceback (most recent call last):
+    ...
+    autograd_lite.anomaly.AnomalyError: op 'log' produced NaN or Inf ...
+    """
+
+    def __init__(self) -> None:
+        self.previous: list[bool] = []
+
+    def __enter__(self) -> detect_anomaly:
+        self.previous.append(grad_mode.anomaly)
+        grad_mode.anomaly = True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        grad_mode.anomaly = self.previous.pop()
+
+
+def check_forward(op_name: str, datas: list[Any], out: np.ndarray) -> None:
+    """Raise when ``out`` holds NaN or Inf but every input was finite."""
+    if _finite(out) or not all(_finite(d) for d in datas):
+        return
+    shapes = ", ".join(str(np.shape(d)) for d in datas)
+    raise AnomalyError(
+        f"op {op_name!r} produced NaN or Inf from finite inputs of shape {shapes}, at {user_site()}"
+    )
+
+
+def remember(t: Any) -> None:
+    """Note the line of user code that created node ``t``."""
+    key = id(t)
+    ref = weakref.ref(t, lambda _, key=key: _creation_sites.pop(key, None))  # type: ignore[misc]
+    _creation_sites[key] = (ref, user_site())
+
+
+def creation_site(t: Any) -> str:
+    """Where node ``t`` was created, if it was made inside ``detect_anomaly()``."""
+    entry = _creation_sites.get(id(t))
+    return entry[1] if entry is not None and entry[0]() is t else "an unknown place"
+
+
+def check_gradient(op_name: str, t: Any, argnum: int, gx: Any, g: Any, args: Any) -> None:
+    """Raise when a rule returned NaN or Inf from a finite upstream gradient and inputs."""
+    if _finite(gx) or not _finite(g) or not all(_finite(a) for a in args):
+        return
+    shapes = ", ".join(str(np.shape(_value(a))) for a in args)
+    raise AnomalyError(
+        f"the gradient rule of op {op_name!r} returned NaN or Inf for input {argnum} "
+        f"(inputs of shape {shapes}, upstream gradient of shape {np.shape(_value(g))}); "
+        f"the node was created at {creation_site(t)}"
+    )
+
+
+def user_site() -> str:
+    """``file:line`` of the innermost frame outside autograd_lite and numpy."""
+    frame = sys._getframe(1)
+    while frame is not None and frame.f_code.co_filename.startswith(_SKIPPED_DIRS):
+        frame = frame.f_back  # type: ignore[assignment]
+    return "an unknown place" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
+
+
+def _value(x: Any) -> Any:
+    return getattr(x, "data", x) if not isinstance(x, np.ndarray) else x
+
+
+def _finite(x: Any) -> bool:
+    value = _value(x)
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return True
+    return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())

@@ -1,0 +1,147 @@
+"""gradcheck and gradgradcheck: analytic derivatives against central finite differences.
+
+Both work in float64 (float32 inputs are promoted, with a warning: a float32 finite
+difference is too coarse to check anything). The analytic Jacobian comes from the engine
+(one VJP per output element); the numeric one perturbs one input element at a time.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .functional import _vjp, jacobian
+from .tensor import Tensor
+
+
+class GradcheckError(AssertionError):
+    """Analytic and numeric derivatives disagree; the message says where and by how much."""
+
+
+def gradcheck(
+    f: Callable[..., Any],
+    inputs: Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+) -> bool:
+    """Check the first derivatives of ``f`` at ``inputs``; True, or GradcheckError.
+
+    Every floating-point input is checked; other inputs (integer labels, say) are passed
+    as they are. ``f`` may return a Tensor, an array or a tuple of them.
+
+    >>> import autograd_lite as al
+    >>> al.gradcheck(lambda x: al.softmax(x), [[0.5, -1.0, 2.0]])
+    True
+    """
+    args = _float64_inputs(inputs)
+    checked = [i for i, a in enumerate(args) if a.dtype.kind == "f"]
+
+    def flat(*xs: Any) -> Any:
+        return _flatten(f(*xs))
+
+    analytic = jacobian(flat, argnums=tuple(checked))(*args)
+    for j, i in enumerate(checked):
+        numeric = _numeric_jacobian(flat, args, i, eps)
+        _compare(analytic[j], numeric, i, atol, rtol, f"gradcheck of {_name(f)}: first")
+    return True
+
+
+def gradgradcheck(
+    f: Callable[..., Any],
+    inputs: Sequence[Any],
+    eps: float = 1e-6,
+    atol: float = 1e-5,
+    rtol: float = 1e-3,
+    seed: int = 0,
+) -> bool:
+    """Check the second derivatives of ``f`` at ``inputs``; True, or GradcheckError.
+
+    The first derivative is taken as a VJP with a fixed random cotangent; its derivatives
+    (from the recorded backward pass) are compared with its finite differences.
+
+    >>> import autograd_lite as al
+    >>> al.gradgradcheck(lambda x: al.tanh(x) * x, [[0.5, -1.0]])
+    True
+    """
+    args = _float64_inputs(inputs)
+    checked = tuple(i for i, a in enumerate(args) if a.dtype.kind == "f")
+    out_shape = np.shape(np.asarray(_flatten(f(*args))))
+    cotangent = np.random.default_rng(seed).standard_normal(out_shape)
+
+    def first_derivative(*xs: Any) -> Any:
+        _, vjp_fn = _vjp(lambda *ys: _flatten(f(*ys)), xs, checked)
+        return vjp_fn(cotangent)
+
+    first_derivative.__name__ = f"the first derivative of {_name(f)}"
+    try:
+        return gradcheck(first_derivative, args, eps=eps, atol=atol, rtol=rtol)
+    except GradcheckError as exc:
+        message = str(exc).replace("gradcheck of the first derivative of", "gradgradcheck of")
+        raise GradcheckError(message.replace("first derivative", "second derivative")) from None
+
+
+def _name(f: Callable[..., Any]) -> str:
+    """An op's registered name, or a function's name."""
+    return str(getattr(f, "name", None) or getattr(f, "__name__", None) or repr(f))
+
+
+def _float64_inputs(inputs: Sequence[Any]) -> list[np.ndarray]:
+    args = [np.array(x.data if isinstance(x, Tensor) else x) for x in inputs]
+    for i, a in enumerate(args):
+        if a.dtype.kind == "f" and a.dtype != np.float64:
+            warnings.warn(
+                f"gradcheck: input {i} is {a.dtype}; checking in float64 instead",
+                stacklevel=3,
+            )
+            args[i] = a.astype(np.float64)
+    return args
+
+
+def _flatten(out: Any) -> Any:
+    """One flat vector from a Tensor, an array, or a tuple of them."""
+    parts = out if isinstance(out, (tuple, list)) else (out,)
+    if len(parts) == 1:
+        return parts[0].reshape(-1) if isinstance(parts[0], Tensor) else np.ravel(parts[0])
+    from .ops import concatenate
+
+    return concatenate(*[p.reshape(-1) if isinstance(p, Tensor) else np.ravel(p) for p in parts])
+
+
+def _numeric_jacobian(
+    f: Callable[..., Any], args: list[np.ndarray], i: int, eps: float
+) -> np.ndarray:
+    x = args[i].copy()
+    columns = []
+    for j in np.ndindex(x.shape):
+        value = x[j]
+        x[j] = value + eps
+        plus = np.asarray(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
+        x[j] = value - eps
+        minus = np.asarray(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
+        x[j] = value
+        columns.append((plus - minus) / (2 * eps))
+    n_out = columns[0].size if columns else 0
+    return np.stack(columns, axis=-1).reshape((n_out, *x.shape)) if columns else np.zeros((0,))
+
+
+def _compare(
+    analytic: Any, numeric: np.ndarray, i: int, atol: float, rtol: float, order: str
+) -> None:
+    analytic = np.asarray(analytic, dtype=np.float64).reshape(numeric.shape)
+    diff = np.abs(analytic - numeric)
+    bad = diff > atol + rtol * np.abs(numeric)
+    if not bad.any():
+        return
+    where = tuple(int(k) for k in np.argwhere(bad)[0])
+    output_index, input_index = where[0], where[1:]
+    relative = diff / np.maximum(np.abs(numeric), np.finfo(np.float64).tiny)
+    raise GradcheckError(
+        f"{order} derivative of output element {output_index} with respect to input {i} "
+        f"at index {input_index}: analytic {analytic[where]:.8g}, numeric {numeric[where]:.8g}; "
+        f"largest absolute difference {diff.max():.3g}, largest relative difference "
+        f"{relative.max():.3g} (atol={atol}, rtol={rtol})"
+    )
