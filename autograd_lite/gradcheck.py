@@ -111,21 +111,43 @@ def _flatten(out: Any) -> Any:
     return concatenate(*[p.reshape(-1) if isinstance(p, Tensor) else np.ravel(p) for p in parts])
 
 
+def numeric_vjp(
+    f: Callable[..., Any], args: Sequence[Any], argnum: int, g: Any, eps: float = 1e-6
+) -> np.ndarray:
+    """d sum(g * f(*args)) / d args[argnum] by central differences, one element at a time.
+
+    >>> numeric_vjp(lambda x: x ** 2, [np.array([3.0])], 0, np.array([1.0])).round(6)
+    array([6.])
+    """
+    x = np.array(args[argnum], dtype=np.float64)
+    grad = np.zeros_like(x)
+    for j, slope in _slopes(f, args, argnum, x, eps):
+        grad[j] = np.sum(g * slope)
+    return grad
+
+
 def _numeric_jacobian(
     f: Callable[..., Any], args: list[np.ndarray], i: int, eps: float
 ) -> np.ndarray:
     x = args[i].copy()
-    columns = []
+    columns = [slope for _, slope in _slopes(f, args, i, x, eps)]
+    n_out = columns[0].size if columns else 0
+    return np.stack(columns, axis=-1).reshape((n_out, *x.shape)) if columns else np.zeros((0,))
+
+
+def _slopes(f: Callable[..., Any], args: Sequence[Any], i: int, x: np.ndarray, eps: float) -> Any:
+    """For each element j of ``x`` (standing in for ``args[i]``): (f(x + eps e_j) -
+    f(x - eps e_j)) / 2 eps, as a float64 array."""
+    args = list(args)
     for j in np.ndindex(x.shape):
         value = x[j]
         x[j] = value + eps
-        plus = np.asarray(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
+        # np.array copies: f may return a view of x (reshape does), which x[j] = ... changes
+        plus = np.array(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
         x[j] = value - eps
-        minus = np.asarray(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
+        minus = np.array(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
         x[j] = value
-        columns.append((plus - minus) / (2 * eps))
-    n_out = columns[0].size if columns else 0
-    return np.stack(columns, axis=-1).reshape((n_out, *x.shape)) if columns else np.zeros((0,))
+        yield j, (plus - minus) / (2 * eps)
 
 
 def _compare(

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from op_table import SPECS, OpSpec
 
 import autograd_lite as al
+from autograd_lite.testing import ATOL_2, RTOL_2, SPECS, OpSpec
 
 
 @pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
@@ -26,4 +26,4 @@ def test_second_derivatives_match_finite_differences(spec: OpSpec, data: st.Data
         ]
         return op(*args, **call.attrs)
 
-    assert al.gradgradcheck(f, [call.args[i] for i in order], atol=1e-5, rtol=1e-4)
+    assert al.gradgradcheck(f, [call.args[i] for i in order], atol=ATOL_2, rtol=RTOL_2)

@@ -1,10 +1,10 @@
-"""The table of every registered op: how to draw its inputs and what numpy says it computes.
+"""The table of every built-in op: how to draw its inputs and what numpy says it computes.
 
 Each entry names an op, a numpy reference for its forward, and a hypothesis strategy that
 draws one call: the positional arguments (float64 arrays inside the op's domain and away
-from its kinks, or constants such as labels and masks) and the attributes. The property
-tests in test_op_gradients.py run over this table, and a test fails when a registered op
-has no entry, so no op can be added untested.
+from its kinks, or constants such as labels and masks) and the attributes. The project's
+property tests run over this table, and a test fails when a registered op has no entry,
+so no op can be added untested; ``check_op`` draws built-in ops' inputs from it too.
 """
 
 from __future__ import annotations
