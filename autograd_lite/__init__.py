@@ -17,6 +17,7 @@ from .anomaly import AnomalyError, detect_anomaly
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .local import check_local, local_jacobian
 from .ops import abs_ as abs
 from .ops import (
     add,
@@ -58,7 +59,9 @@ from .ops import min_ as min
 from .ops import stack as _stack
 from .ops import sum_ as sum
 from .registry import Op, get_op, list_ops, register, unregister
+from .stability import NumericalStabilityWarning
 from .tensor import Tensor, tensor
+from .trace import BackwardTrace, trace_backward
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -80,6 +83,11 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 
 __all__ = [
+    "check_local",
+    "local_jacobian",
+    "BackwardTrace",
+    "trace_backward",
+    "NumericalStabilityWarning",
     "AnomalyError",
     "detect_anomaly",
     "GradcheckError",

@@ -7,16 +7,14 @@ Outside it, ops pay one flag test and nothing is captured.
 
 from __future__ import annotations
 
-import os
-import sys
 import weakref
 from typing import Any
 
 import numpy as np
 
+from .callsite import user_site
 from .engine import grad_mode
 
-_SKIPPED_DIRS = (os.path.dirname(__file__), os.path.dirname(np.__file__))
 # id(tensor) -> (weak reference, "file:line"); an entry leaves when its tensor dies.
 # (Not a WeakKeyDictionary: that compares keys with ==, which for Tensors is elementwise.)
 _creation_sites: dict[int, tuple[weakref.ref[Any], str]] = {}
@@ -82,14 +80,6 @@ def check_gradient(op_name: str, t: Any, argnum: int, gx: Any, g: Any, args: Any
         f"(inputs of shape {shapes}, upstream gradient of shape {np.shape(_value(g))}); "
         f"the node was created at {creation_site(t)}"
     )
-
-
-def user_site() -> str:
-    """``file:line`` of the innermost frame outside autograd_lite and numpy."""
-    frame = sys._getframe(1)
-    while frame is not None and frame.f_code.co_filename.startswith(_SKIPPED_DIRS):
-        frame = frame.f_back  # type: ignore[assignment]
-    return "an unknown place" if frame is None else f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
 def _value(x: Any) -> Any:

@@ -111,8 +111,10 @@ def backward(
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
+    trace: Any = None,
 ) -> None:
-    """Accumulate the gradient of ``output`` into ``.grad`` of every tensor it depends on."""
+    """Accumulate the gradient of ``output`` into ``.grad`` of every tensor it depends on;
+    record the pass step by step into ``trace`` (a BackwardTrace) when one is given."""
     seed = _seed(output, grad, create_graph)
     reverse_pass(
         [output],
@@ -120,6 +122,7 @@ def backward(
         retain_graph=retain_graph or create_graph,
         create_graph=create_graph,
         into_grad=True,
+        trace=trace,
     )
 
 
@@ -130,6 +133,7 @@ def reverse_pass(
     retain_graph: bool = False,
     create_graph: bool = False,
     into_grad: bool = False,
+    trace: Any = None,
 ) -> dict[Tensor, Any]:
     """The reverse pass from ``outputs``, seeded with ``seeds``.
 
@@ -143,12 +147,16 @@ def reverse_pass(
         pending[out] = pending[out] + seed if out in pending else seed
     if create_graph:
         with enable_grad():
-            return _run(pending, retain_graph, True, into_grad)
-    return _run(pending, retain_graph, False, into_grad)
+            return _run(pending, retain_graph, True, into_grad, trace)
+    return _run(pending, retain_graph, False, into_grad, trace)
 
 
 def _run(
-    pending: dict[Tensor, Any], retain_graph: bool, create_graph: bool, into_grad: bool
+    pending: dict[Tensor, Any],
+    retain_graph: bool,
+    create_graph: bool,
+    into_grad: bool,
+    trace: Any,
 ) -> dict[Tensor, Any]:
     """Kahn's algorithm: a tensor is processed once every consumer has sent its gradient."""
     waiting = count_consumers(pending)
@@ -159,6 +167,8 @@ def _run(
     while ready:
         t = ready.pop()
         g = pending.pop(t)
+        if trace is not None:
+            trace.step(t, g)
         if into_grad:
             t.grad = g if t.grad is None else _accumulate(t.grad, g)
         else:
@@ -213,8 +223,15 @@ def _run(
                     gx = gx.astype(data.dtype, copy=False)
                 if x._op is None and (gx is g or gx.base is not None):
                     gx = gx.copy()  # a leaf's .grad must not share memory with another gradient
+            if trace is not None:
+                trace.sent(i, x, rule, gx)
             previous = pending.get(x)
-            pending[x] = gx if previous is None else _accumulate(previous, gx)
+            if previous is None:
+                pending[x] = gx
+            else:
+                if trace is not None:
+                    trace.accumulated(x, previous, gx)
+                pending[x] = _accumulate(previous, gx)
             n = waiting[x] - 1
             waiting[x] = n
             if n == 0:

@@ -121,7 +121,7 @@ def numeric_vjp(
     """
     x = np.array(args[argnum], dtype=np.float64)
     grad = np.zeros_like(x)
-    for j, slope in _slopes(f, args, argnum, x, eps):
+    for j, slope in central_differences(f, args, argnum, x, eps):
         grad[j] = np.sum(g * slope)
     return grad
 
@@ -130,12 +130,14 @@ def _numeric_jacobian(
     f: Callable[..., Any], args: list[np.ndarray], i: int, eps: float
 ) -> np.ndarray:
     x = args[i].copy()
-    columns = [slope for _, slope in _slopes(f, args, i, x, eps)]
+    columns = [slope for _, slope in central_differences(f, args, i, x, eps)]
     n_out = columns[0].size if columns else 0
     return np.stack(columns, axis=-1).reshape((n_out, *x.shape)) if columns else np.zeros((0,))
 
 
-def _slopes(f: Callable[..., Any], args: Sequence[Any], i: int, x: np.ndarray, eps: float) -> Any:
+def central_differences(
+    f: Callable[..., Any], args: Sequence[Any], i: int, x: np.ndarray, eps: float
+) -> Any:
     """For each element j of ``x`` (standing in for ``args[i]``): (f(x + eps e_j) -
     f(x - eps e_j)) / 2 eps, as a float64 array."""
     args = list(args)

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from . import anomaly
+from . import anomaly, stability
 from .engine import grad_mode
 from .tensor import Tensor, new_tensor
 
@@ -60,6 +60,8 @@ class Op:
         )
         self.attr_names = tuple(p.name for p in params if p.default is not p.empty)
         self.n_inputs = len(self.input_names)
+        # A check for numerically unstable patterns this op completes, run when recorded.
+        self.stability_check = stability.CHECKS.get(name)
         functools.update_wrapper(self, forward)
 
     def vjp(self, rule: Rule | None = None, *, argnum: int = 0) -> Any:
@@ -117,6 +119,8 @@ class Op:
         if needs_grad and grad_mode.enabled:
             # The node keeps what its rules read: the inputs' arrays (and the op's extra).
             t = new_tensor(out, self, args, attrs, datas)
+            if self.stability_check is not None:
+                self.stability_check(args)
             if grad_mode.anomaly:
                 anomaly.remember(t)
             return t

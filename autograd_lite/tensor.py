@@ -81,15 +81,23 @@ class Tensor:
         return self._op is None
 
     def backward(
-        self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False
-    ) -> None:
+        self,
+        grad: Any = None,
+        retain_graph: bool = False,
+        create_graph: bool = False,
+        trace: bool = False,
+    ) -> Any:
         """Accumulate d(self)/d(t) into ``t.grad`` for every tensor t that requires grad.
 
         ``grad`` seeds the pass (required unless self has one element). The graph's saved
         values are released afterwards unless ``retain_graph``; ``create_graph`` records the
-        backward pass itself, so the gradients can be differentiated again.
+        backward pass itself, so the gradients can be differentiated again. With
+        ``trace=True`` it returns the step-by-step trace of the pass (see ``trace_backward``).
         """
+        if trace:
+            return trace_backward(self, grad, retain_graph=retain_graph)
         engine.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        return None
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
@@ -450,3 +458,4 @@ from .ops import (  # noqa: E402
     tanh,
     transpose,
 )
+from .trace import trace_backward  # noqa: E402

@@ -1,0 +1,159 @@
+"""A step-by-step record of one backward pass: which rule ran, what came in, what went out.
+
+``al.trace_backward(loss)`` (or ``loss.backward(trace=True)``) runs an ordinary backward
+and returns a :class:`BackwardTrace`: one step per node in the order the pass processed
+them, with the incoming gradient, the rule and its one-line formula, the gradient sent to
+each input, and every accumulation (a second gradient added into a node that already
+had one). It prints as a table, shows as HTML in Jupyter, and converts to plain dicts.
+Without ``trace`` the pass records nothing.
+"""
+
+from __future__ import annotations
+
+import html
+import inspect
+from typing import Any
+
+import numpy as np
+
+from .tensor import Tensor
+
+
+def summarize(value: Any, max_values: int = 6) -> str:
+    """An array in a few characters: its values when small, else shape and min/mean/max."""
+    data = np.asarray(value.data if isinstance(value, Tensor) else value)
+    if data.size <= max_values:
+        return np.array2string(data, precision=4, separator=", ", suppress_small=True)
+    with np.errstate(all="ignore"):
+        stats = f"min {data.min():.4g}, mean {data.mean():.4g}, max {data.max():.4g}"
+    return f"shape {data.shape}: {stats}"
+
+
+def formula(rule: Any) -> str:
+    """The first line of a rule's docstring: its derivative, by the project's convention."""
+    doc = inspect.getdoc(rule) or ""
+    return doc.splitlines()[0] if doc else ""
+
+
+class BackwardTrace:
+    """The events of one reverse pass, in order (see the module docstring)."""
+
+    def __init__(self) -> None:
+        self.events: list[dict[str, Any]] = []
+        self.labels: dict[Tensor, str] = {}
+
+    def label(self, t: Tensor) -> str:
+        """The tensor's name, or a number in order of first appearance in this trace."""
+        if t not in self.labels:
+            self.labels[t] = t.name or f"t{len(self.labels)}"
+        return self.labels[t]
+
+    # --- called by the engine -------------------------------------------------------------
+    def step(self, t: Tensor, g: Any) -> None:
+        op = t._op
+        self.events.append(
+            {
+                "kind": "step",
+                "node": self.label(t),
+                "op": None if op is None else op.name,
+                "shape": t.shape,
+                "grad_in": summarize(g),
+                "sent": [],
+            }
+        )
+
+    def sent(self, argnum: int, x: Tensor, rule: Any, gx: Any) -> None:
+        self.events[-1]["sent"].append(
+            {
+                "input": self.label(x),
+                "argnum": argnum,
+                "rule": rule.__name__,
+                "formula": formula(rule),
+                "grad": summarize(gx),
+            }
+        )
+
+    def accumulated(self, x: Tensor, previous: Any, gx: Any) -> None:
+        self.events.append(
+            {
+                "kind": "accumulate",
+                "node": self.label(x),
+                "had": summarize(previous),
+                "added": summarize(gx),
+            }
+        )
+
+    # --- reading it -------------------------------------------------------------------------
+    def to_dicts(self) -> list[dict[str, Any]]:
+        """The events as plain dicts (copies), in the order the pass ran."""
+        return [dict(e, sent=[dict(s) for s in e.get("sent", [])]) for e in self.events]
+
+    @property
+    def steps(self) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == "step"]
+
+    @property
+    def accumulations(self) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["kind"] == "accumulate"]
+
+    def rows(self) -> list[tuple[str, ...]]:
+        """(step, node, op, gradient in, rule and formula, sent to) rows for a table."""
+        rows = []
+        number = 0
+        for e in self.events:
+            if e["kind"] == "accumulate":
+                rows.append(
+                    ("", e["node"], "", "", "accumulate: had " + e["had"], "+ " + e["added"])
+                )
+                continue
+            number += 1
+            first = (str(number), e["node"], e["op"] or "(leaf)", e["grad_in"])
+            if not e["sent"]:
+                rows.append((*first, "stored in .grad" if e["op"] is None else "", ""))
+            for k, s in enumerate(e["sent"]):
+                lead = first if k == 0 else ("", "", "", "")
+                rows.append((*lead, f"{s['rule']}: {s['formula']}", f"{s['input']} <- {s['grad']}"))
+        return rows
+
+    def __str__(self) -> str:
+        header = ("step", "node", "op", "gradient in", "rule", "sent to input")
+        rows = [header, *self.rows()]
+        widths = [min(max(len(r[c]) for r in rows), 60) for c in range(len(header))]
+        lines = []
+        for i, row in enumerate(rows):
+            cells = [cell if len(cell) <= 60 else cell[:57] + "..." for cell in row]
+            lines.append("  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip())
+            if i == 0:
+                lines.append("  ".join("-" * w for w in widths))
+        return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return f"<BackwardTrace: {len(self.steps)} steps, {len(self.accumulations)} accumulations>"
+
+    def _repr_html_(self) -> str:
+        header = ("step", "node", "op", "gradient in", "rule", "sent to input")
+        head = "".join(f"<th>{h}</th>" for h in header)
+        body = "".join(
+            "<tr>" + "".join(f"<td><code>{html.escape(c)}</code></td>" for c in row) + "</tr>"
+            for row in self.rows()
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def trace_backward(output: Tensor, grad: Any = None, retain_graph: bool = False) -> BackwardTrace:
+    """Run ``output.backward(grad)`` and return the step-by-step trace of the pass.
+
+    >>> import autograd_lite as al
+    >>> x = al.tensor([1.0, 2.0], requires_grad=True, name="x")
+    >>> trace = al.trace_backward((x * x).sum())
+    >>> [(step["node"], step["op"]) for step in trace.steps]
+    [('t0', 'sum'), ('t1', 'multiply'), ('x', None)]
+    >>> len(trace.accumulations)  # x fed multiply twice: its two gradients were summed
+    1
+    """
+    trace = BackwardTrace()
+    engine.backward(output, grad, retain_graph=retain_graph, trace=trace)
+    return trace
+
+
+from . import engine  # noqa: E402  (engine imports this module's users, not this module)
