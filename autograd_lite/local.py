@@ -76,7 +76,7 @@ def check_local(t: Tensor, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
         x = np.array(datas[i], dtype=np.float64)
         numeric = np.empty_like(analytic)
         for j, slope in central_differences(forward, list(datas), i, x, eps):
-            numeric[(Ellipsis, *j)] = slope
+            numeric[(Ellipsis,) + j] = slope
         bad = np.abs(analytic - numeric) > atol + rtol * np.abs(numeric)
         if bad.any():
             where = tuple(int(k) for k in np.argwhere(bad)[0])

@@ -98,7 +98,7 @@ class BackwardTrace:
 
     def rows(self) -> list[tuple[str, ...]]:
         """(step, node, op, gradient in, rule and formula, sent to) rows for a table."""
-        rows = []
+        rows: list[tuple[str, ...]] = []
         number = 0
         for e in self.events:
             if e["kind"] == "accumulate":
