@@ -114,7 +114,7 @@ def _flatten(out: Any) -> Any:
 def numeric_vjp(
     f: Callable[..., Any], args: Sequence[Any], argnum: int, g: Any, eps: float = 1e-6
 ) -> np.ndarray:
-    """d sum(g * f(*args)) / d args[argnum] by central differences, one element at a time.
+    """``d sum(g * f(*args)) / d args[argnum]`` by central differences, element by element.
 
     >>> numeric_vjp(lambda x: x ** 2, [np.array([3.0])], 0, np.array([1.0])).round(6)
     array([6.])
