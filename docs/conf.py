@@ -65,9 +65,8 @@ def write_op_reference() -> None:
             for i, r in sorted(op.rules.items())
         )
         forward = _forward_line(op).replace("|", "\\|")
-        lines.append(
-            f"| `{op.name}` | {inputs} | {attrs} | `{forward}` | {rules.replace('|', chr(92) + '|')} |"
-        )
+        rules = rules.replace("|", "\\|")
+        lines.append(f"| `{op.name}` | {inputs} | {attrs} | `{forward}` | {rules} |")
     (Path(__file__).parent / "op_reference.md").write_text("\n".join(lines) + "\n")
 
 

@@ -19,6 +19,7 @@ from .reduce import logsumexp
 
 @register("softmax")
 def softmax(x, axis=-1):
+    x = np.asarray(x)
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
