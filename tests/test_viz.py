@@ -209,6 +209,12 @@ def test_json_is_deterministic():
     assert [n["id"] for n in json.loads(first)["nodes"]] == [f"n{i}" for i in range(20)]
 
 
+def test_tensor_draw_is_a_shortcut_for_draw_graph():
+    _, _, out = diamond()
+    assert out.draw(rankdir="TB").source == draw_graph(out, rankdir="TB").source
+    assert hasattr(out.draw(), "_repr_mimebundle_")  # Jupyter shows it as SVG
+
+
 def test_legend_is_drawn_on_request():
     _, _, out = diamond()
     assert "cluster_legend" in draw_graph(out, legend=True).source
