@@ -56,6 +56,7 @@ from .ops import stack as _stack
 from .ops import sum_ as sum
 from .registry import Op, get_op, list_ops, register, unregister
 from .tensor import Tensor, tensor
+from .viz import draw_graph, graph_to_json
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -88,11 +89,13 @@ __all__ = [
     "concatenate",
     "cross_entropy",
     "divide",
+    "draw_graph",
     "enable_grad",
     "exp",
     "expand_dims",
     "get_op",
     "getitem",
+    "graph_to_json",
     "linear",
     "is_grad_enabled",
     "list_ops",
