@@ -25,7 +25,6 @@ import html
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -176,14 +175,15 @@ def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
 
 
 def _write_whole(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a partial file."""
-    fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """Write to a temporary file beside ``path``, then rename: never a partial file. (Opened as
+    any file is, so it gets the usual permissions; mkstemp's would be private.)"""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
+        with open(temporary, "wb") as f:
             f.write(content)
         os.replace(temporary, path)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
 
 
@@ -217,7 +217,7 @@ def _node_style(node: Node) -> dict[str, str]:
 
 def _add_legend(graph: graphviz.Digraph) -> None:
     with graph.subgraph(name="cluster_legend") as legend:
-        legend.attr(label="legend", style="dashed", color="#9ca3af", fontsize="10")
+        legend.attr(label="legend", style="dashed", color="#9ca3af", **{**_BASE, "fontsize": "10"})
         for key, text in _LEGEND:
             style = dict(_STYLES.get(key, _STYLES["intermediate"]))
             if key == "warning":
@@ -226,3 +226,5 @@ def _add_legend(graph: graphviz.Digraph) -> None:
                 style.update({"style": "rounded,filled,bold", "penwidth": "2"})
             label = "<" + "<BR/>".join(html.escape(s) for s in text.splitlines()) + ">"
             legend.node(f"legend_{key}", label=label, **style)
+        for (a, _), (b, _) in zip(_LEGEND, _LEGEND[1:], strict=False):  # a row along rankdir
+            legend.edge(f"legend_{a}", f"legend_{b}", style="invis")

@@ -232,6 +232,13 @@ def test_render_svg_png_pdf_and_dot(tmp_path):
     assert render(graph, tmp_path / "picture", format="svg").read_bytes().startswith(b"<?xml")
 
 
+def test_a_rendered_file_gets_the_usual_permissions(tmp_path):
+    (tmp_path / "plain").write_bytes(b"")
+    path = render(draw_graph(diamond()[2]), tmp_path / "g.svg")
+    assert path.stat().st_mode == (tmp_path / "plain").stat().st_mode
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["g.svg", "plain"]
+
+
 def test_without_dot_the_error_names_it_and_nothing_is_written(tmp_path, monkeypatch):
     graph = draw_graph(diamond()[2])
     monkeypatch.setenv("PATH", "")
