@@ -155,6 +155,26 @@ def test_the_installed_entry_point_runs_the_example(tmp_path):
     assert (tmp_path / "g.svg").read_bytes().startswith(b"<?xml")
 
 
+README_PICTURE = [
+    "-log(softmax(W @ x + b)[0])", "--shape", "W=3x4", "--shape", "x=4", "--shape", "b=3",
+    "--legend", "-o",
+]  # fmt: skip
+
+
+def test_the_readme_picture_is_what_the_command_makes(tmp_path):
+    def texts(path):
+        root = ET.parse(path).getroot()
+        return sorted(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+
+    checked_in = Path(__file__).resolve().parents[1] / "docs" / "images" / "softmax_graph.svg"
+    assert graph(*README_PICTURE, str(tmp_path / "new.svg"))[0] == 0
+    assert texts(checked_in) == texts(tmp_path / "new.svg"), (
+        "docs/images/softmax_graph.svg is out of date; make it again with: autograd-lite graph "
+        + " ".join(repr(a) for a in README_PICTURE)
+        + " docs/images/softmax_graph.svg"
+    )
+
+
 # --- random text --------------------------------------------------------------------------
 ALLOWED_NODES = (
     ast.Expression, ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.USub,
