@@ -12,8 +12,6 @@ releases: only ``op``, ``inputs``, ``attrs``, ``data`` and ``grad``.
 
 from __future__ import annotations
 
-import functools
-import inspect
 import math
 from collections import deque
 from collections.abc import Sequence
@@ -22,10 +20,8 @@ from typing import Any
 
 import numpy as np
 
+from .summaries import cut, op_attrs, summarize
 from .tensor import Tensor
-
-HANDFUL = 6  # arrays of at most this many elements are shown value by value
-ATTR_WIDTH = 40  # an attribute's text is cut to this many characters
 
 
 @dataclass
@@ -174,7 +170,7 @@ def read_graph(
                 continue
             op_node = add("op", "op")
             op_node.name = t.op.name
-            op_node.attrs = _op_attrs(t.op, t.attrs)
+            op_node.attrs = op_attrs(t.op, t.attrs)
             edges.append(Edge(op_node.id, node.id))
             queue.append((t, op_node))
             continue
@@ -254,10 +250,10 @@ def _describe_constant(node: Node, value: Any) -> None:
     try:
         array = np.asarray(value)
     except (ValueError, TypeError):  # not numeric: show what it is
-        node.data = _cut(repr(value))
+        node.data = cut(repr(value))
         return
     if array.dtype.kind not in "biuf":
-        node.data = _cut(repr(value))
+        node.data = cut(repr(value))
         return
     node.shape = list(array.shape)
     node.dtype = str(array.dtype)
@@ -269,66 +265,6 @@ def _all_finite(a: np.ndarray) -> bool:
     return a.dtype.kind not in "fc" or bool(np.isfinite(a).all())
 
 
-def summarize(a: np.ndarray) -> str:
-    """The values of a small array; min, mean and max of a larger one (NaN and Inf counted).
-
-    >>> summarize(np.array([1.0, 2.5]))
-    '[1, 2.5]'
-    >>> summarize(np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, np.nan]))
-    'min 1 mean 3.5 max 6, 1 nan'
-    """
-    if a.size == 0:
-        return "empty"
-    if a.size <= HANDFUL:
-        if a.ndim == 0:
-            return _number(a.item())
-        text = np.array2string(
-            a, separator=", ", formatter={"float_kind": _number}, max_line_width=10**6
-        )
-        return " ".join(line.strip() for line in text.splitlines())
-    if a.dtype.kind == "b":
-        return f"{int(a.sum()):,} of {a.size:,} true"
-    parts = []
-    finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
-    if finite.size:
-        low, mean, high = finite.min(), finite.mean(), finite.max()
-        parts.append(f"min {_number(low)} mean {_number(mean)} max {_number(high)}")
-    if finite.size < a.size:
-        nans = int(np.isnan(a).sum())
-        infs = a.size - finite.size - nans
-        parts += [f"{nans:,} nan"] if nans else []
-        parts += [f"{infs:,} inf"] if infs else []
-    return ", ".join(parts)
-
-
-def _number(v: Any) -> str:
-    if isinstance(v, (bool, np.bool_)):
-        return str(bool(v))
-    if isinstance(v, (int, np.integer)):
-        return str(int(v))
-    return format(float(v), ".4g")
-
-
-def _op_attrs(op: Any, recorded: dict[str, Any]) -> dict[str, str]:
-    """The op's attributes as text: recorded values over the forward's defaults, in the
-    signature's order, leaving out those that are None or False (their neutral value)."""
-    values = {**_attr_defaults(op), **recorded}
-    return {
-        name: _cut(_attr_text(name, value))
-        for name, value in values.items()
-        if value is not None and value is not False
-    }
-
-
-@functools.lru_cache(maxsize=256)
-def _attr_defaults(op: Any) -> dict[str, Any]:
-    try:
-        params = inspect.signature(op.forward).parameters.values()
-    except (TypeError, ValueError, AttributeError):
-        return {}
-    return {p.name: p.default for p in params if p.default is not p.empty}
-
-
 def _slot_names(op: Any, n: int) -> list[str]:
     """Edge labels: the op's input names when it takes several inputs, else nothing."""
     if n < 2:
@@ -337,32 +273,3 @@ def _slot_names(op: Any, n: int) -> list[str]:
     if getattr(op, "variadic", False) or len(names) != n:
         return [str(i) for i in range(n)]
     return names
-
-
-def _attr_text(name: str, value: Any) -> str:
-    if name == "index":
-        parts = value if isinstance(value, tuple) else (value,)
-        return "[" + ", ".join(_index_text(p) for p in parts) + "]"
-    if isinstance(value, tuple):
-        inner = ", ".join(_attr_text("", v) for v in value)
-        return f"({inner},)" if len(value) == 1 else f"({inner})"
-    if isinstance(value, (np.ndarray, list)):
-        return summarize(np.asarray(value))
-    if isinstance(value, (bool, int, float, np.number)):
-        return _number(value)
-    if isinstance(value, (type, np.dtype)):
-        return np.dtype(value).name
-    return repr(value)
-
-
-def _index_text(part: Any) -> str:
-    if isinstance(part, slice):
-        text = ":".join("" if v is None else str(v) for v in (part.start, part.stop, part.step))
-        return text.removesuffix(":") if part.step is None else text
-    if part is Ellipsis:
-        return "..."
-    return _attr_text("", part)
-
-
-def _cut(text: str) -> str:
-    return text if len(text) <= ATTR_WIDTH else text[: ATTR_WIDTH - 3] + "..."

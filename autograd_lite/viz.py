@@ -140,6 +140,12 @@ def render(
 
     svg, png and pdf need the Graphviz program ``dot``; without it :class:`DotNotFoundError`
     says how to install it, and nothing is written. The file appears whole or not at all.
+
+    >>> import tempfile, autograd_lite as al
+    >>> x = al.tensor(1.0, requires_grad=True, name="x")
+    >>> path = render(draw_graph(x * 2), Path(tempfile.mkdtemp()) / "graph.dot")
+    >>> path.read_text().splitlines()[0]
+    'digraph autograd_lite {'
     """
     path = Path(path)
     fmt = (format or path.suffix.removeprefix(".")).lower()
