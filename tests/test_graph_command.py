@@ -138,6 +138,25 @@ def test_without_dot_the_command_names_it(tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []
 
 
+def test_warnings_of_the_engine_are_printed_with_the_values_one_line_each():
+    @al.register("warns_for_test")
+    def warns(x):
+        warnings.warn("careful:\nthis op warns", UserWarning, stacklevel=1)
+        return x * 1
+
+    @warns.vjp
+    def _(g, out, x):
+        return g
+
+    try:
+        code, out, err = graph("warns_for_test(x) + warns_for_test(x)")
+    finally:
+        al.unregister("warns_for_test")
+    assert code == 0 and out.startswith("digraph")
+    assert err.splitlines()[0] == "warning: UserWarning: careful: this op warns"
+    assert err.count("warning:") == 1
+
+
 def test_a_syntax_warning_is_not_printed():
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

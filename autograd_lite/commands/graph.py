@@ -14,6 +14,7 @@ import argparse
 import math
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -90,7 +91,10 @@ def run(args: argparse.Namespace) -> int:
         name: tensor(rng.standard_normal(shapes.get(name, ())), requires_grad=True, name=name)
         for name in program.names
     }
-    with np.errstate(all="ignore"):  # NaN and Inf are shown in the picture, not warned of
+    # NaN and Inf are shown in the picture, not warned of; other warnings (the engine's
+    # advice, say) are collected and printed with the values, one line each.
+    with np.errstate(all="ignore"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         try:
             value = expr.evaluate(program, inputs)
             if not isinstance(value, Tensor):
@@ -102,7 +106,11 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         except ENGINE_ERRORS as exc:
             raise UsageError(_one_line(exc)) from None
-        _report(value, inputs, note, sys.stdout if args.output else sys.stderr)
+    out = sys.stdout if args.output else sys.stderr
+    for text in dict.fromkeys(f"{w.category.__name__}: {_one_line(w.message)}" for w in caught):
+        print(f"warning: {text}", file=out)
+    _report(value, inputs, note, out)
+    with np.errstate(all="ignore"):
         _write_picture(value, args, fmt)
     return 0
 
@@ -198,7 +206,7 @@ def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str) -> None:
         raise UsageError(f"Graphviz failed to draw {args.output}: {_one_line(exc)}") from None
 
 
-def _one_line(exc: BaseException) -> str:
+def _one_line(exc: BaseException | Warning | str) -> str:
     return " ".join(str(exc).split()) or type(exc).__name__
 
 
