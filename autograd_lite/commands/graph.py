@@ -35,7 +35,8 @@ EXPR may use numbers, input names, + - * / ** @, unary minus, indexing with cons
 indices (x[0, 1:]) and the registered ops by name with constant attributes (sum(x, axis=1)).
 Anything else is refused before anything runs. Limits: {limit:,} elements for an input or
 any result, {total:,} for all the arrays of the expression together, exponents up to
-{exponent}, {length:,} characters.
+{exponent}, {length:,} characters. An EXPR that starts with - needs -- before it when it has
+no space: autograd-lite graph -- -x
 """
 
 # Errors the engine raises for a well-formed expression it cannot compute (a shape mismatch,
