@@ -62,6 +62,7 @@ from .registry import Op, get_op, list_ops, register, unregister
 from .stability import NumericalStabilityWarning
 from .tensor import Tensor, tensor
 from .trace import BackwardTrace, trace_backward
+from .viz import draw_graph, graph_to_json
 
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
@@ -110,11 +111,13 @@ __all__ = [
     "concatenate",
     "cross_entropy",
     "divide",
+    "draw_graph",
     "enable_grad",
     "exp",
     "expand_dims",
     "get_op",
     "getitem",
+    "graph_to_json",
     "linear",
     "is_grad_enabled",
     "list_ops",

@@ -110,6 +110,12 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         return self
 
+    def draw(self, **kwargs: Any) -> Any:
+        """The graph that made this tensor as a picture: ``autograd_lite.draw_graph(self)``."""
+        from .viz import draw_graph
+
+        return draw_graph(self, **kwargs)
+
     # --- array-like ---------------------------------------------------------------------
     @property
     def shape(self) -> tuple[int, ...]:

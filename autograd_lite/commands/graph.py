@@ -1,0 +1,225 @@
+"""``autograd-lite graph EXPR``: evaluate an expression on random inputs, print its value and
+gradients, and draw the graph the engine recorded.
+
+The expression is checked against the whitelist of :mod:`autograd_lite.expr` before anything
+runs; each name in it is an input, filled with seeded standard-normal values of the shape
+given by ``--shape NAME=DIMS`` (a scalar without one). Backward runs when the value has one
+element. The picture goes to ``-o FILE`` (svg, png, pdf, dot or json, from the suffix), or as
+DOT to stdout, the values then going to stderr so that stdout can be piped to ``dot``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import subprocess
+import sys
+import warnings
+from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
+
+from .. import expr
+from ..cli import UsageError
+from ..registry import get_op, list_ops
+from ..tensor import Tensor, tensor
+from ..viz import DEFAULT_MAX_NODES, FORMATS, DotNotFoundError, draw_graph, graph_to_json, render
+
+HELP = "draw the graph of an expression, with its value and gradients"
+
+EXAMPLE = """example:
+  autograd-lite graph "sum(softmax(W @ x + b))" --shape W=3x4 --shape x=4 --shape b=3 -o g.svg
+
+EXPR may use numbers, input names, + - * / ** @, unary minus, indexing with constant
+indices (x[0, 1:]) and the registered ops by name with constant attributes (sum(x, axis=1)).
+Anything else is refused before anything runs. Limits: {limit:,} elements for an input or
+any result, {total:,} for all the arrays of the expression together, exponents up to
+{exponent}, {length:,} characters. An EXPR that starts with - needs -- before it when it has
+no space: autograd-lite graph -- -x
+"""
+
+# Errors the engine raises for a well-formed expression it cannot compute (a shape mismatch,
+# an axis out of range, a missing gradient rule): reported as one line.
+ENGINE_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError, RuntimeError, MemoryError)
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.description = HELP
+    parser.epilog = EXAMPLE.format(
+        limit=expr.MAX_ELEMENTS,
+        total=expr.MAX_TOTAL_ELEMENTS,
+        exponent=expr.MAX_EXPONENT,
+        length=expr.MAX_LENGTH,
+    )
+    parser.add_argument("expr", metavar="EXPR", help="the expression, e.g. 'sum(exp(x) * y)'")
+    parser.add_argument(
+        "--shape",
+        action="append",
+        default=[],
+        metavar="NAME=DIMS",
+        help="the shape of input NAME, e.g. W=3x4 (inputs without one are scalars)",
+    )
+    parser.add_argument("--seed", type=_natural, default=0, help="seed of the random inputs")
+    parser.add_argument("--no-grad", action="store_true", help="do not run backward")
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the picture to FILE (.svg .png .pdf .dot .json); default: DOT to stdout",
+    )
+    parser.add_argument(
+        "--max-nodes",
+        type=_positive,
+        metavar="N",
+        default=DEFAULT_MAX_NODES,
+        help=f"draw at most N nodes, nearest the output first (default {DEFAULT_MAX_NODES})",
+    )
+    parser.add_argument("--legend", action="store_true", help="draw the legend of the styles")
+
+
+def run(args: argparse.Namespace) -> int:
+    ops = {name: get_op(name) for name in list_ops()}
+    try:
+        program = expr.check(args.expr, ops)
+    except expr.ExpressionError as exc:
+        raise UsageError(str(exc)) from None
+    shapes = parse_shapes(args.shape, program.names)
+    fmt = _output_format(args.output)
+    rng = np.random.default_rng(args.seed)
+    inputs = {
+        name: tensor(rng.standard_normal(shapes.get(name, ())), requires_grad=True, name=name)
+        for name in program.names
+    }
+    # NaN and Inf are shown in the picture, not warned of; other warnings (the engine's
+    # advice, say) are collected and printed with the values, one line each.
+    with np.errstate(all="ignore"), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            value = expr.evaluate(program, inputs)
+            if not isinstance(value, Tensor):
+                value = tensor(value)
+            note = _gradient_note(value, args.no_grad)
+            if note is None:
+                value.backward()
+        except expr.ExpressionError as exc:
+            raise UsageError(str(exc)) from None
+        except ENGINE_ERRORS as exc:
+            raise UsageError(_one_line(exc)) from None
+    out = sys.stdout if args.output else sys.stderr
+    for text in dict.fromkeys(f"{w.category.__name__}: {_one_line(w.message)}" for w in caught):
+        print(f"warning: {text}", file=out)
+    _report(value, inputs, note, out)
+    with np.errstate(all="ignore"):
+        _write_picture(value, args, fmt)
+    return 0
+
+
+def parse_shapes(specs: list[str], names: list[str]) -> dict[str, tuple[int, ...]]:
+    """``["W=3x4", "x=4"]`` as ``{"W": (3, 4), "x": (4,)}``, each within the size limit."""
+    shapes: dict[str, tuple[int, ...]] = {}
+    for spec in specs:
+        name, equals, dims = spec.partition("=")
+        name = name.strip()
+        if not equals or not name.isidentifier():
+            raise UsageError(f"--shape {spec}: give NAME=DIMS, for example W=3x4")
+        if name not in names:
+            raise UsageError(f"--shape {spec}: {name} is not an input of the expression")
+        if name in shapes:
+            raise UsageError(f"--shape {spec}: {name} was given a shape twice")
+        parts = [p.strip() for p in dims.replace(",", "x").split("x")] if dims.strip() else []
+        if not all(p.isdigit() for p in parts) or len(parts) > 32:
+            raise UsageError(f"--shape {spec}: DIMS are sizes joined by x, for example 3x4")
+        shape = tuple(int(p) for p in parts)
+        size = math.prod(shape)
+        if size > expr.MAX_ELEMENTS:
+            raise UsageError(
+                f"--shape {spec}: {size:,} elements, more than the limit of {expr.MAX_ELEMENTS:,}"
+            )
+        shapes[name] = shape
+    total = sum(math.prod(shape) for shape in shapes.values())
+    if total > expr.MAX_TOTAL_ELEMENTS:
+        raise UsageError(
+            f"the inputs have {total:,} elements together, more than the limit of "
+            f"{expr.MAX_TOTAL_ELEMENTS:,}"
+        )
+    return shapes
+
+
+def _output_format(output: str | None) -> str:
+    if output is None:
+        return "dot"
+    fmt = Path(output).suffix.removeprefix(".").lower()
+    fmt = "dot" if fmt == "gv" else fmt
+    if fmt not in (*FORMATS, "json"):
+        raise UsageError(f"-o {output}: the suffix must be one of .svg .png .pdf .dot .json")
+    return fmt
+
+
+def _gradient_note(value: Tensor, no_grad: bool) -> str | None:
+    """Why backward is not run, or None when it is."""
+    if no_grad:
+        return "no gradients: --no-grad"
+    if not value.requires_grad:
+        return "no gradients: the expression has no inputs"
+    if value.size != 1:
+        return (
+            f"no gradients: the value has shape {value.shape}, and backward needs one element "
+            "(reduce it first, for example sum(...))"
+        )
+    return None
+
+
+def _report(value: Tensor, inputs: dict[str, Tensor], note: str | None, out: TextIO) -> None:
+    print(f"value: shape {value.shape} {value.dtype}", file=out)
+    print(_array_text(value.data), file=out)
+    if note is not None:
+        print(note, file=out)
+        return
+    for name, x in inputs.items():
+        print(f"gradient of {name}: shape {x.shape}", file=out)
+        print(_array_text(x.grad), file=out)
+
+
+def _array_text(a: Any) -> str:
+    a = np.asarray(a)
+    if a.dtype.kind == "f":
+        a = a + 0.0  # -0.0 prints as 0
+    return np.array2string(a, precision=4, suppress_small=True, separator=", ")
+
+
+def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str) -> None:
+    shown = {"max_nodes": args.max_nodes, "show_grad": not args.no_grad}
+    if args.output is None:
+        sys.stdout.write(draw_graph(value, legend=args.legend, **shown).source)
+        return
+    try:
+        if fmt == "json":
+            Path(args.output).write_text(graph_to_json(value, **shown) + "\n")
+        else:
+            render(draw_graph(value, legend=args.legend, **shown), args.output, fmt)
+    except DotNotFoundError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    except subprocess.CalledProcessError as exc:
+        raise UsageError(f"Graphviz failed to draw {args.output}: {_one_line(exc)}") from None
+
+
+def _one_line(exc: BaseException | Warning | str) -> str:
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _natural(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, got {value}")
+    return value
