@@ -16,17 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from .summaries import HANDFUL, summarize
 from .tensor import Tensor
 
 
-def summarize(value: Any, max_values: int = 6) -> str:
-    """An array in a few characters: its values when small, else shape and min/mean/max."""
-    data = np.asarray(value.data if isinstance(value, Tensor) else value)
-    if data.size <= max_values:
-        return np.array2string(data, precision=4, separator=", ", suppress_small=True)
-    with np.errstate(all="ignore"):
-        stats = f"min {data.min():.4g}, mean {data.mean():.4g}, max {data.max():.4g}"
-    return f"shape {data.shape}: {stats}"
+def describe(value: Any) -> str:
+    """A gradient in a few characters: its values when small, else its shape and summary."""
+    data = np.asarray(value)
+    text = summarize(data)
+    return text if data.size <= HANDFUL else f"shape {data.shape}: {text}"
 
 
 def formula(rule: Any) -> str:
@@ -57,7 +55,7 @@ class BackwardTrace:
                 "node": self.label(t),
                 "op": None if op is None else op.name,
                 "shape": t.shape,
-                "grad_in": summarize(g),
+                "grad_in": describe(g),
                 "sent": [],
             }
         )
@@ -69,7 +67,7 @@ class BackwardTrace:
                 "argnum": argnum,
                 "rule": rule.__name__,
                 "formula": formula(rule),
-                "grad": summarize(gx),
+                "grad": describe(gx),
             }
         )
 
@@ -78,8 +76,8 @@ class BackwardTrace:
             {
                 "kind": "accumulate",
                 "node": self.label(x),
-                "had": summarize(previous),
-                "added": summarize(gx),
+                "had": describe(previous),
+                "added": describe(gx),
             }
         )
 
