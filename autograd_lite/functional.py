@@ -18,7 +18,8 @@ from typing import Any
 import numpy as np
 
 from .engine import grad_mode, reverse_pass
-from .tensor import Tensor, as_array
+from .interop import as_array
+from .tensor import Tensor
 
 Argnums = int | Sequence[int]
 

@@ -13,8 +13,7 @@ from typing import Any
 
 import numpy as np
 
-_FLOAT_KINDS = "f"
-_INT_KINDS = "biu"
+from .interop import INT_KINDS, as_array, plain_numpy
 
 
 class Tensor:
@@ -105,7 +104,7 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Set ``requires_grad`` in place (integer data becomes float64) and return self."""
-        if requires_grad and self.data.dtype.kind in _INT_KINDS:
+        if requires_grad and self.data.dtype.kind in INT_KINDS:
             self.data = self.data.astype(np.float64)
         self.requires_grad = bool(requires_grad)
         return self
@@ -323,13 +322,13 @@ class Tensor:
         if method == "__call__" and op is not None and not kwargs:
             return op(*inputs)
         name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
-        return _plain_numpy(getattr(ufunc, method), inputs, kwargs, name)
+        return plain_numpy(getattr(ufunc, method), inputs, kwargs, name)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         op = NUMPY_TO_OP.get(func)
         if op is not None:
             return op(*args, **kwargs)
-        return _plain_numpy(func, args, kwargs, func.__name__)
+        return plain_numpy(func, args, kwargs, func.__name__)
 
 
 def new_tensor(
@@ -366,70 +365,8 @@ def tensor(
     return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype)
 
 
-def as_array(data: Any, dtype: Any = None, requires_grad: bool = False) -> np.ndarray:
-    """Copy ``data`` into a numeric array; a TypeError names anything else that was given."""
-    if isinstance(data, Tensor):
-        data = data.data
-    try:
-        array = np.array(data, dtype=dtype)
-    except (ValueError, TypeError) as exc:
-        raise TypeError(
-            f"cannot make a Tensor from {_describe_input(data)}: {exc}; "
-            "give a number, a nested list of numbers of equal lengths, or a numeric array"
-        ) from None
-    kind = array.dtype.kind
-    if kind not in _FLOAT_KINDS and kind not in _INT_KINDS:
-        raise TypeError(
-            f"cannot make a Tensor from {_describe_input(data)} (numpy dtype {array.dtype}); "
-            "give numbers: float, int or bool data"
-        )
-    if requires_grad and kind in _INT_KINDS:
-        array = array.astype(np.float64)
-    return array
-
-
-def _describe_input(data: Any) -> str:
-    text = repr(data)
-    if len(text) > 60:
-        text = text[:57] + "..."
-    return f"{type(data).__name__} {text}"
-
-
 def _value(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
-
-
-def _plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
-    """Run a numpy function that has no registered op on plain arrays.
-
-    Allowed when nothing is lost: no input needs a gradient, or the result is not
-    floating point (comparisons, ``np.allclose``, ``np.argmax``). Otherwise the graph
-    would be cut silently, so this raises.
-    """
-    flat = list(args) + list(kwargs.values())
-    flat += [y for x in flat if isinstance(x, (list, tuple)) for y in x]
-    result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
-    if any(isinstance(x, Tensor) and x.requires_grad for x in flat) and _is_float(result):
-        raise TypeError(
-            f"numpy.{name} has no gradient rule in autograd_lite and an input requires grad; "
-            "use a registered op (see autograd_lite.list_ops()), register one, or pass "
-            "tensor.data to compute without a gradient"
-        )
-    return result
-
-
-def _unwrap(x: Any) -> Any:
-    if isinstance(x, Tensor):
-        return x.data
-    if isinstance(x, (list, tuple)):
-        return type(x)(_unwrap(y) for y in x)
-    return x
-
-
-def _is_float(result: Any) -> bool:
-    if isinstance(result, tuple):
-        return any(_is_float(r) for r in result)
-    return np.asarray(result).dtype.kind in "fc"
 
 
 # The ops module needs the Tensor class above, so it is imported last.
