@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from autograd_lite import data
 
@@ -66,6 +68,23 @@ def test_split_is_stratified_disjoint_complete_and_seeded():
     again = data.train_test_split(rows, y, seed=0)
     np.testing.assert_array_equal(again.X_test, split.X_test)
     assert not np.array_equal(data.train_test_split(rows, y, seed=1).X_test, split.X_test)
+
+
+@given(
+    labels=st.lists(st.integers(0, 4), min_size=1, max_size=60),
+    test_fraction=st.floats(0.05, 0.95),
+    seed=st.integers(0, 2**32 - 1),
+)
+def test_any_split_keeps_every_row_once_and_each_class_share(labels, test_fraction, seed):
+    y = np.array(labels)
+    rows = np.arange(len(y), dtype=np.float64)[:, None]
+    split = data.train_test_split(rows, y, test_fraction=test_fraction, seed=seed)
+    taken = np.concatenate([split.X_train[:, 0], split.X_test[:, 0]]).astype(int)
+    assert sorted(taken.tolist()) == list(range(len(y)))
+    np.testing.assert_array_equal(split.y_test, y[split.X_test[:, 0].astype(int)])
+    for label in np.unique(y):
+        n_test = int(np.sum(split.y_test == label))
+        assert n_test == round(test_fraction * np.sum(y == label))
 
 
 def test_standardisation_is_fitted_on_the_training_part_only():
