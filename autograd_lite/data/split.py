@@ -1,0 +1,102 @@
+"""Preparing a data set for training: a stratified split, standardisation, minibatches.
+
+Every random choice takes a seed or a numpy Generator, so the same seed gives the same
+split and the same batches. Standardisation is fitted on the training part only: the test
+part must not leak into anything the model sees.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Split(NamedTuple):
+    """A data set cut in two: rows to train on and rows to test on."""
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+
+
+def train_test_split(
+    X: np.ndarray, y: np.ndarray, test_fraction: float = 0.2, seed: int | None = 0
+) -> Split:
+    """Cut (X, y) in two, keeping each class's share: from every class, round(test_fraction *
+    its count) rows go to the test part. Rows are shuffled within each part.
+
+    >>> X, y = np.arange(20.0).reshape(10, 2), np.array([0] * 5 + [1] * 5)
+    >>> split = train_test_split(X, y, test_fraction=0.4, seed=0)
+    >>> np.bincount(split.y_train).tolist(), np.bincount(split.y_test).tolist()
+    ([3, 3], [2, 2])
+    """
+    if not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must lie between 0 and 1, got {test_fraction}")
+    if len(X) != len(y):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} labels")
+    rng = np.random.default_rng(seed)
+    train_rows, test_rows = [], []
+    for label in np.unique(y):
+        rows = rng.permutation(np.flatnonzero(y == label))
+        n_test = int(round(test_fraction * len(rows)))
+        test_rows.append(rows[:n_test])
+        train_rows.append(rows[n_test:])
+    train = rng.permutation(np.concatenate(train_rows))
+    test = rng.permutation(np.concatenate(test_rows))
+    return Split(X[train], y[train], X[test], y[test])
+
+
+class Standardizer:
+    """Shift and scale each feature to mean 0 and standard deviation 1 on the data it is fitted on.
+
+    A feature that is constant there (a pixel that is always blank) is only shifted, not
+    divided by zero.
+
+    >>> scaler = Standardizer().fit(np.array([[1.0, 5.0], [3.0, 5.0]]))
+    >>> scaler.transform(np.array([[2.0, 5.0], [3.0, 6.0]]))
+    array([[0., 0.],
+           [1., 1.]])
+    """
+
+    mean: np.ndarray
+    scale: np.ndarray
+
+    def fit(self, X: np.ndarray) -> Standardizer:
+        """Learn each feature's mean and standard deviation from X (the training part)."""
+        self.mean = X.mean(axis=0)
+        std = X.std(axis=0)
+        self.scale = np.where(std > 0, std, 1.0)
+        return self
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """(X - mean) / scale, with the mean and scale that were fitted."""
+        return (X - self.mean) / self.scale
+
+
+def standardize(split: Split) -> tuple[Split, Standardizer]:
+    """The split with both parts standardised by a :class:`Standardizer` fitted on the
+    training part, and that standardizer (to apply to new data)."""
+    scaler = Standardizer().fit(split.X_train)
+    X_train, X_test = scaler.transform(split.X_train), scaler.transform(split.X_test)
+    return Split(X_train, split.y_train, X_test, split.y_test), scaler
+
+
+def minibatches(
+    X: np.ndarray, y: np.ndarray, batch_size: int, rng: np.random.Generator
+) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+    """One pass over (X, y) in a random order drawn from ``rng``, ``batch_size`` rows at a time
+    (the last batch holds what is left).
+
+    >>> X, y = np.arange(5.0).reshape(5, 1), np.arange(5)
+    >>> [len(yb) for _, yb in minibatches(X, y, 2, np.random.default_rng(0))]
+    [2, 2, 1]
+    """
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    order = rng.permutation(len(X))
+    for start in range(0, len(X), batch_size):
+        rows = order[start : start + batch_size]
+        yield X[rows], y[rows]

@@ -1,0 +1,36 @@
+"""Neural-network building blocks on the engine: modules, layers, the 3-layer net, checkpoints.
+
+Parameters are plain Tensors with ``requires_grad=True``; a :class:`Module` finds them among
+its attributes and names them ("W1", "0.weight"). The loss is the engine's fused
+:func:`~autograd_lite.cross_entropy` on logits, re-exported here.
+
+>>> import numpy as np
+>>> from autograd_lite import nn
+>>> net = nn.Sequential(nn.Linear(2, 4, rng=0), nn.Tanh(), nn.Linear(4, 2, rng=1))
+>>> loss = nn.cross_entropy(net(np.ones((3, 2))), np.array([0, 1, 1]))
+>>> loss.backward()
+>>> [p.grad.shape for p in net.parameters()]
+[(2, 4), (4,), (4, 2), (2,)]
+"""
+
+from ..ops import cross_entropy
+from .checkpoint import CheckpointError, load, save
+from .layers import Linear, ReLU, Sequential, Sigmoid, Tanh, glorot_uniform
+from .models import Steps, ThreeLayerNet
+from .module import Module
+
+__all__ = [
+    "CheckpointError",
+    "Linear",
+    "Module",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Steps",
+    "Tanh",
+    "ThreeLayerNet",
+    "cross_entropy",
+    "glorot_uniform",
+    "load",
+    "save",
+]

@@ -1,0 +1,148 @@
+"""``Module``: the base class of layers and models, which finds its parameters by itself.
+
+A parameter is a plain :class:`~autograd_lite.Tensor` with ``requires_grad=True`` kept as an
+attribute; a submodule is a ``Module`` kept as an attribute. Nothing has to be registered:
+``parameters()`` walks the attributes in the order they were assigned. Assigning also names
+the parameter after its dotted path ("W1", "0.weight", "net.0.weight"), because pictures of
+the graph and error messages label tensors by ``.name``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+
+class Module:
+    """A piece of a network: its parameters and submodules are its attributes.
+
+    Subclasses assign parameters and submodules in ``__init__`` and write ``forward``;
+    calling the module calls ``forward``.
+
+    >>> import autograd_lite as al
+    >>> class Scale(Module):
+    ...     def __init__(self):
+    ...         self.w = al.tensor([2.0], requires_grad=True)
+    ...     def forward(self, x):
+    ...         return x * self.w
+    >>> class Net(Module):
+    ...     def __init__(self):
+    ...         self.first = Scale()
+    ...         self.second = Scale()
+    ...     def forward(self, x):
+    ...         return self.second(self.first(x))
+    >>> net = Net()
+    >>> [name for name, p in net.named_parameters()]
+    ['first.w', 'second.w']
+    >>> net.second.w.name
+    'second.w'
+    >>> net(al.tensor([1.5])).data
+    array([6.])
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        prefix = self.__dict__.get("_prefix", "")
+        if isinstance(value, Module):
+            value._set_prefix(f"{prefix}{name}.")
+        elif _is_parameter(value):
+            value.name = f"{prefix}{name}"
+
+    def _set_prefix(self, prefix: str) -> None:
+        """Name every parameter below this module as seen from its new parent."""
+        object.__setattr__(self, "_prefix", prefix)
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                value._set_prefix(f"{prefix}{name}.")
+            elif _is_parameter(value):
+                value.name = f"{prefix}{name}"
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """The computation; every subclass writes its own."""
+        raise NotImplementedError(f"{type(self).__name__} does not define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct submodules with their attribute names, in assignment order."""
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                yield name, value
+
+    def named_parameters(self) -> Iterator[tuple[str, Tensor]]:
+        """Every parameter with its dotted name, this module's own first, then each child's.
+
+        A tensor reachable under two names is listed once, under the first.
+        """
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:  # an explicit stack, never recursion
+            prefix, module = stack.pop()
+            children = []
+            for name, value in vars(module).items():
+                if _is_parameter(value) and id(value) not in seen:
+                    seen.add(id(value))
+                    yield f"{prefix}{name}", value
+                elif isinstance(value, Module):
+                    children.append((f"{prefix}{name}.", value))
+            stack.extend(reversed(children))
+
+    def parameters(self) -> list[Tensor]:
+        """Every parameter, in the order of :meth:`named_parameters`."""
+        return [p for _, p in self.named_parameters()]
+
+    def zero_grad(self) -> None:
+        """Forget the gradients accumulated by earlier ``backward()`` calls."""
+        for p in self.parameters():
+            p.grad = None
+
+    def state_dict(self) -> dict[str, np.ndarray]:
+        """A copy of every parameter's array, keyed by its dotted name."""
+        return {name: p.data.copy() for name, p in self.named_parameters()}
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Copy arrays into the parameters of the same names, in place.
+
+        Checks everything before changing anything: a missing, an unexpected or a
+        mis-shaped entry raises a ValueError naming each one, and leaves the module as it was.
+        """
+        params = dict(self.named_parameters())
+        problems = []
+        missing = [name for name in params if name not in state]
+        unexpected = [name for name in state if name not in params]
+        if missing:
+            problems.append("missing " + ", ".join(missing))
+        if unexpected:
+            problems.append("unexpected " + ", ".join(unexpected))
+        for name, p in params.items():
+            if name in state:
+                value = np.asarray(state[name])
+                if value.shape != p.shape:
+                    problems.append(f"{name} has shape {value.shape}, the module's has {p.shape}")
+                elif value.dtype.kind not in "biuf":
+                    problems.append(f"{name} has dtype {value.dtype}, not numbers")
+        if problems:
+            raise ValueError(f"state does not fit {type(self).__name__}: " + "; ".join(problems))
+        for name, p in params.items():
+            p.data[...] = state[name]
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, value in vars(self).items():
+            if isinstance(value, Module):
+                body = repr(value).replace("\n", "\n  ")
+                lines.append(f"  ({name}): {body}")
+            elif _is_parameter(value):
+                lines.append(f"  {name}: shape {value.shape}")
+        if not lines:
+            return f"{type(self).__name__}()"
+        return "\n".join([f"{type(self).__name__}(", *lines, ")"])
+
+
+def _is_parameter(value: Any) -> bool:
+    return isinstance(value, Tensor) and value.requires_grad and value.is_leaf
