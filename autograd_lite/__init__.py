@@ -64,6 +64,10 @@ from .tensor import Tensor, tensor
 from .trace import BackwardTrace, trace_backward
 from .viz import draw_graph, graph_to_json
 
+# isort: off
+from . import data, nn, optim  # these build on the engine above, so they come last
+# isort: on
+
 
 def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
     """Join tensors along an existing axis, as ``np.concatenate``.
@@ -84,6 +88,9 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 
 __all__ = [
+    "data",
+    "nn",
+    "optim",
     "check_local",
     "local_jacobian",
     "BackwardTrace",
