@@ -54,6 +54,13 @@ def test_a_digits_run_writes_a_checkpoint_metrics_and_curves(tmp_path, capsys):
     assert accuracy == float(last["test_accuracy"])  # the checkpoint is the final model
 
 
+@pytest.mark.parametrize(("dataset", "goal"), [("digits", 0.97), ("moons", 0.95)])
+def test_the_default_run_reaches_its_stated_accuracy(tmp_path, dataset, goal):
+    out = tmp_path / dataset
+    assert main(["train", "--dataset", dataset, "--out", str(out)]) == 0
+    assert float(read_metrics(out / "metrics.csv")[-1]["test_accuracy"]) >= goal
+
+
 def test_a_moons_run_also_draws_the_decision_boundary(tmp_path, capsys):
     out = tmp_path / "moons"
     assert main(["train", "--dataset", "moons", "--epochs", "2", "--out", str(out)]) == 0
