@@ -256,11 +256,13 @@ def unbroadcast(g: Any, shape: tuple[int, ...], op_name: str = "?", argnum: int 
         return g
     returned = g.shape
     lead = g.ndim - len(shape)
+    # np.add.reduce is ndarray.sum without its Python wrapper; a Tensor sums as an op.
+    total = np.add.reduce if type(g) is np.ndarray else type(g).sum
     if lead > 0:
-        g = g.sum(axis=tuple(range(lead)))
+        g = total(g, axis=tuple(range(lead)))
     if lead >= 0 and g.shape != shape:
         stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-        g = g.sum(axis=stretched, keepdims=True)
+        g = total(g, axis=stretched, keepdims=True)
     if g.shape != shape:
         raise RuntimeError(
             f"the gradient rule of op {op_name!r} returned shape {returned} for input "

@@ -114,14 +114,15 @@ class Op:
             datas.append(extra)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
-        if grad_mode.anomaly:
+        mode = grad_mode
+        if mode.anomaly:
             anomaly.check_forward(self.name, datas, out)
-        if needs_grad and grad_mode.enabled:
+        if needs_grad and mode.enabled:
             # The node keeps what its rules read: the inputs' arrays (and the op's extra).
             t = new_tensor(out, self, args, attrs, datas)
             if self.stability_check is not None:
                 self.stability_check(args)
-            if grad_mode.anomaly:
+            if mode.anomaly:
                 anomaly.remember(t)
             return t
         return new_tensor(out)
