@@ -150,3 +150,11 @@ def test_numpy_function_without_an_op_refuses_to_cut_the_graph():
         np.sin(t)
     assert np.allclose(t, [0.5, 1.0])  # boolean results are fine
     np.testing.assert_allclose(np.sin(al.tensor([0.5])), np.sin([0.5]))  # so is no grad
+
+
+def test_importing_the_package_needs_no_hypothesis():
+    import subprocess
+    import sys
+
+    code = "import sys, autograd_lite; assert 'hypothesis' not in sys.modules, 'imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)
