@@ -56,23 +56,30 @@ class Node:
     def shape_text(self) -> str:
         return f"{tuple(self.shape or ())} {self.dtype}"
 
+    def rows(self) -> list[tuple[str, str]]:
+        """The label's rows as (part, text), ``part`` naming what the row shows ("name",
+        "shape", "data", "grad", "shared", "op", "text") so that a picture can style it."""
+        if self.kind == "op":
+            return [
+                ("op", " ".join([self.name or "?", *(f"{k}={v}" for k, v in self.attrs.items())]))
+            ]
+        if self.kind == "omitted":
+            return [("text", f"... {self.count:,} more nodes not drawn")]
+        rows = [("name", self.name)] if self.name else []
+        if self.kind == "constant" and not self.shape:
+            return [*rows, ("data", self.data or "")]
+        rows.append(("shape", self.shape_text()))
+        if self.data is not None:
+            rows.append(("data", f"data {self.data}"))
+        if self.grad is not None:
+            rows.append(("grad", f"grad {self.grad}"))
+        if self.shared:
+            rows.append(("shared", f"used {self.uses} times: gradients summed"))
+        return rows
+
     def label(self) -> str:
         """The label as plain text, one line per row of the picture's label."""
-        if self.kind == "op":
-            return " ".join([self.name or "?", *(f"{k}={v}" for k, v in self.attrs.items())])
-        if self.kind == "omitted":
-            return f"... {self.count:,} more nodes not drawn"
-        lines = [self.name] if self.name else []
-        if self.kind == "constant" and not self.shape:
-            return "\n".join([*lines, self.data or ""])
-        lines.append(self.shape_text())
-        if self.data is not None:
-            lines.append(f"data {self.data}")
-        if self.grad is not None:
-            lines.append(f"grad {self.grad}")
-        if self.shared:
-            lines.append(f"used {self.uses} times: gradients summed")
-        return "\n".join(lines)
+        return "\n".join(text for _, text in self.rows())
 
     def to_dict(self) -> dict[str, Any]:
         return {**asdict(self), "label": self.label()}

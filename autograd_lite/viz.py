@@ -54,6 +54,12 @@ _STYLES: dict[str, dict[str, str]] = {
 }
 _WARNING = {"fillcolor": "#fecaca", "color": "#dc2626", "penwidth": "2"}
 _GRAD_COLOUR = "#9a3412"
+# How a tensor's label rows are marked up in the picture (other rows are plain text).
+_TENSOR_MARKUP = {
+    "name": "<B>{}</B>",
+    "grad": f'<FONT COLOR="{_GRAD_COLOUR}">{{}}</FONT>',
+    "shared": "<I>{}</I>",
+}
 _LEGEND = (
     ("leaf", "leaf: requires grad"),
     ("constant", "constant"),
@@ -198,16 +204,8 @@ def _html_label(node: Node) -> str:
     if node.kind == "op":
         attrs = "".join(f" {html.escape(k)}={html.escape(v)}" for k, v in node.attrs.items())
         return f"<<B>{html.escape(node.name or '?')}</B>{attrs}>"
-    if node.kind != "tensor":
-        return "<" + "<BR/>".join(html.escape(line) for line in node.label().splitlines()) + ">"
-    rows = [f"<B>{html.escape(node.name)}</B>"] if node.name else []
-    rows.append(html.escape(node.shape_text()))
-    if node.data is not None:
-        rows.append(f"data {html.escape(node.data)}")
-    if node.grad is not None:
-        rows.append(f'<FONT COLOR="{_GRAD_COLOUR}">grad {html.escape(node.grad)}</FONT>')
-    if node.shared:
-        rows.append(f"<I>used {node.uses} times: gradients summed</I>")
+    markup = _TENSOR_MARKUP if node.kind == "tensor" else {}
+    rows = (markup.get(part, "{}").format(html.escape(text)) for part, text in node.rows())
     return "<" + "<BR/>".join(rows) + ">"
 
 
