@@ -183,8 +183,6 @@ def _run(
                 "its saved values were released by the first backward(); call "
                 "backward(retain_graph=True) the first time to differentiate again"
             )
-        if not retain_graph:
-            t._saved = RELEASED
         kwargs = t._attrs
         if create_graph:  # rules run on Tensors, so that they are recorded
             args: Sequence[Any] = t._inputs
@@ -236,6 +234,8 @@ def _run(
             waiting[x] = n
             if n == 0:
                 ready.append(x)
+        if not retain_graph:
+            t._saved = RELEASED  # after its rules ran: a rule that raised leaves it usable
     return reached
 
 
