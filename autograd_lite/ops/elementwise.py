@@ -99,14 +99,18 @@ def power(x, y):
 
 @power.vjp(argnum=0)
 def _power_x(g, out, x, y):
-    """d(x^y)/dx = y x^(y-1)."""
-    return g * y * x ** (y - 1)
+    """d(x^y)/dx = y x^(y-1); 0 at x = 0 and y = 0, where it reads 0 * inf (PyTorch: 0)."""
+    both_zero = (x == 0) & (y == 0)
+    # x^1 stands in there, so that 0^-1 is never computed; the product is 0 there.
+    return g * np.where(both_zero, 0, y) * x ** np.where(both_zero, 1, y - 1)
 
 
 @power.vjp(argnum=1)
 def _power_y(g, out, x, y):
-    """d(x^y)/dy = x^y log(x), written as out log(x)."""
-    return g * out * np.log(x)
+    """d(x^y)/dy = x^y log(x), written as out log(x); 0 where x == 0 and y >= 0 (PyTorch's
+    convention: the limit of x^y log(x) as x -> 0+)."""
+    zero_base = (x == 0) & (y >= 0)
+    return g * out * np.log(np.where(zero_base, 1, x))
 
 
 @register("exp")
