@@ -144,7 +144,21 @@ class Tensor:
         """The data as a numpy array (the same array, not a copy)."""
         return self.data
 
+    def tolist(self) -> Any:
+        """The data as nested Python lists of numbers, as ``ndarray.tolist``."""
+        return self.data.tolist()
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """numpy's implicit conversion, refused for a tensor that requires grad while grad
+        mode is on: the array would be a constant and the gradient would be lost silently."""
+        if self.requires_grad and engine.grad_mode.enabled:
+            raise TypeError(
+                f"a Tensor of shape {self.shape} that requires grad was converted to a numpy "
+                "array implicitly (np.asarray(t), or a numpy function given a list holding "
+                "Tensors, such as np.mean([x, y]) or np.array([x, y])); the gradient would be "
+                "lost. Combine Tensors with al.stack or al.concatenate; read the values "
+                "explicitly with t.data or t.detach(); or convert under al.no_grad()"
+            )
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data

@@ -21,7 +21,9 @@ from .reduce import logsumexp
 @register("softmax")
 def softmax(x, axis=-1):
     x = np.asarray(x)
-    e = np.exp(x - x.max(axis=axis, keepdims=True, initial=-np.inf))  # initial: empty axes
+    if x.size == 0:
+        return np.exp(x)  # empty, in the dtype softmax gives
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
 

@@ -85,8 +85,10 @@ def logsumexp(x, axis=None, keepdims=False):
     # Shift by the maximum so exp never overflows; where the maximum is not finite shift
     # by 0 instead, so that a row of all -inf (or an empty row) gives -inf.
     x = np.asarray(x)
-    m = np.asarray(x.max(axis=axis, keepdims=True, initial=-np.inf))
-    m[~np.isfinite(m)] = 0
+    m: Any = 0  # nothing to shift in an empty array
+    if x.size:
+        m = np.asarray(x.max(axis=axis, keepdims=True))
+        m[~np.isfinite(m)] = 0
     with np.errstate(divide="ignore"):  # log(0) = -inf is the answer for an empty row
         out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
     if keepdims:
