@@ -183,6 +183,11 @@ def _run(
                 "its saved values were released by the first backward(); call "
                 "backward(retain_graph=True) the first time to differentiate again"
             )
+        hold = t._hold
+        if hold is not None:
+            replaced = hold.replaced()
+            if replaced is not None:
+                raise stale_input_error(op.name, t._inputs, saved, replaced)
         kwargs = t._attrs
         if create_graph:  # rules run on Tensors, so that they are recorded
             args: Sequence[Any] = t._inputs
@@ -236,6 +241,7 @@ def _run(
                 ready.append(x)
         if not retain_graph:
             t._saved = RELEASED  # after its rules ran: a rule that raised leaves it usable
+            t._hold = None  # its leaves' and constants' arrays may be written again
     return reached
 
 
@@ -302,4 +308,5 @@ def _seed(output: Tensor, grad: Any, create_graph: bool) -> Any:
 
 
 from . import anomaly  # noqa: E402  (these import this module first)
+from .inplace import stale_input_error  # noqa: E402
 from .tensor import Tensor  # noqa: E402

@@ -34,6 +34,7 @@ class Tensor:
         "_inputs",
         "_attrs",
         "_saved",
+        "_hold",
         "__weakref__",
     )
 
@@ -57,6 +58,7 @@ class Tensor:
         self._inputs: tuple[Any, ...] = ()
         self._attrs: dict[str, Any] | None = None
         self._saved: Any = None
+        self._hold: Any = None
 
     # --- the graph ----------------------------------------------------------------------
     @property
@@ -362,6 +364,7 @@ def new_tensor(
     t._inputs = inputs
     t._attrs = attrs
     t._saved = saved
+    t._hold = None
     return t
 
 
