@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import grad_mode, reverse_pass
+from .engine import enable_grad, grad_mode, reverse_pass
 from .interop import as_array
 from .tensor import Tensor
 
@@ -202,7 +202,8 @@ class _Transform:
         _depth.value -= 1
 
     def run(self, f: Callable[..., Any]) -> Tensor:
-        out = f(*self.args)
+        with enable_grad():  # a transform differentiates even inside no_grad, as torch.func
+            out = f(*self.args)
         return out if isinstance(out, Tensor) else Tensor(as_array(out))
 
     def gradients(self, out: Tensor, seed: Any, retain_graph: bool = False) -> dict[Tensor, Any]:

@@ -241,3 +241,8 @@ def test_detect_anomaly_names_the_rule_and_where_its_node_was_made():
 def test_outside_detect_anomaly_nan_passes_silently_as_numpy():
     with np.errstate(divide="ignore"):
         assert np.isneginf(al.log(al.tensor([0.0])).data).all()
+
+
+def test_a_transform_differentiates_inside_no_grad_as_torch_func_does():
+    with al.no_grad():
+        np.testing.assert_allclose(al.grad(lambda v: (v**3).sum())([1.0, 2.0]), [3.0, 12.0])
