@@ -9,10 +9,11 @@ from the graph: ``grad(grad(f))`` is the second derivative, ``jacobian(grad(f))`
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -124,6 +125,11 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
 
     out = vjp(f, *primals)[0]
     zeros = np.zeros(out.shape if isinstance(out, Tensor) else np.shape(out))
+    if isinstance(out, Tensor) or any(_in_a_graph(t) for t in tangents):
+        # given tensors of a graph: the grad over u must record too, or its result is a
+        # constant cut from that graph
+        with _nested():
+            return out, grad(pullback_dot_tangents)(zeros)
     return out, grad(pullback_dot_tangents)(zeros)
 
 
@@ -183,9 +189,7 @@ class _Transform:
                 raise ValueError(f"argnums {i} is out of range for {len(args)} argument(s)")
         self.argnums = tuple(i % len(args) for i in self.argnums)
         self.as_tuple = not isinstance(argnums, int)
-        given_a_graph = any(
-            isinstance(args[i], Tensor) and args[i].requires_grad for i in self.argnums
-        )
+        given_a_graph = any(_in_a_graph(args[i]) for i in self.argnums)
         self.nested = (_depth.value > 0 or given_a_graph) and grad_mode.enabled
         self.args = [self._as_input(a) if i in self.argnums else a for i, a in enumerate(args)]
 
@@ -227,6 +231,21 @@ class _Transform:
 
     def result(self, out: Tensor) -> Any:
         return out if self.nested else out.data
+
+
+@contextlib.contextmanager
+def _nested() -> Iterator[None]:
+    """Inside this block transforms record their backward, as inside another transform."""
+    _depth.value += 1
+    try:
+        yield
+    finally:
+        _depth.value -= 1
+
+
+def _in_a_graph(a: Any) -> bool:
+    """A Tensor that requires grad, while grad mode is on."""
+    return isinstance(a, Tensor) and a.requires_grad and grad_mode.enabled
 
 
 def _ones(out: Tensor, nested: bool) -> Any:

@@ -12,7 +12,8 @@ from hypothesis import strategies as st
 
 import autograd_lite as al
 import autograd_lite.testing as alt
-from autograd_lite.testing.op_specs import Call, arrays
+from autograd_lite.testing.calls import Call
+from autograd_lite.testing.draws import arrays
 
 
 def tensor_api_function(v):

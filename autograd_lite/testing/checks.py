@@ -17,7 +17,10 @@ from hypothesis import strategies as st
 from ..gradcheck import GradcheckError, gradgradcheck, numeric_vjp
 from ..registry import Op, get_op
 from ..tensor import Tensor
-from .op_specs import SPEC_BY_NAME, Call, binary, unary
+from .calls import Call
+from .draws import binary, unary
+from .layouts import strided
+from .op_specs import SPEC_BY_NAME
 from .strategies import SAFE_ELEMENTS
 
 EPS = 1e-6  # the finite-difference step
@@ -48,7 +51,9 @@ def assert_gradients_close(
     """
     arrays_ = [np.array(x.data if isinstance(x, Tensor) else x, dtype=None) for x in inputs]
     arrays_ = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays_]
-    tensors = [Tensor(a, requires_grad=True) if a.dtype.kind == "f" else a for a in arrays_]
+    tensors = [
+        _leaf(a, x) if a.dtype.kind == "f" else a for a, x in zip(arrays_, inputs, strict=True)
+    ]
     out = f(*tensors)
     g = np.random.default_rng(seed).standard_normal(np.shape(out.data))
     if out.requires_grad:
@@ -74,6 +79,14 @@ def assert_gradients_close(
             gradgradcheck(f, arrays_, eps=EPS, atol=atol or ATOL_2, rtol=rtol or RTOL_2, seed=seed)
         except GradcheckError as exc:
             raise AssertionError(str(exc)) from None
+
+
+def _leaf(a: np.ndarray, given: Any) -> Tensor:
+    """A leaf holding ``a``; non-contiguous when ``given`` was, so the ops see that layout."""
+    t = Tensor(a, requires_grad=True)
+    if isinstance(given, np.ndarray) and not given.flags.c_contiguous:
+        t.data = strided(t.data)
+    return t
 
 
 def check_op(
