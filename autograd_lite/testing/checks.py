@@ -153,7 +153,8 @@ def _default_calls(op: Op, elements: st.SearchStrategy[float] | None) -> st.Sear
     spec = SPEC_BY_NAME.get(op.name)
     if spec is not None and elements is None:
         return spec.calls
-    elements = elements or SAFE_ELEMENTS
+    if elements is None:  # not `elements or ...`: a strategy used as a bool warns
+        elements = SAFE_ELEMENTS
     if op.n_inputs == 1 and not op.variadic:
         return unary(elements)
     if op.n_inputs == 2 and not op.variadic:
