@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly
-from .engine import enable_grad, is_grad_enabled, no_grad
+from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .local import check_local, local_jacobian
@@ -144,6 +144,7 @@ __all__ = [
     "register",
     "relu",
     "reshape",
+    "set_grad_enabled",
     "sigmoid",
     "sign",
     "softmax",
