@@ -3,6 +3,7 @@
 Each subcommand module provides ``HELP`` (one line), ``add_arguments(parser)`` and
 ``run(args) -> int``. Bad input is reported as one line on stderr with exit code 2 (a
 :class:`UsageError` raised by the command, or argparse's own messages); no traceback.
+Without a command it prints the help (exit code 2); ``--version`` prints the version.
 """
 
 from __future__ import annotations
@@ -24,10 +25,13 @@ class UsageError(Exception):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse ``argv`` (default: ``sys.argv[1:]``), run the subcommand, return its exit code."""
+    from . import __version__
+
     parser = argparse.ArgumentParser(
         prog="autograd-lite", description="autograd_lite: a readable autograd engine on numpy."
     )
-    subparsers = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument("--version", action="version", version=f"autograd-lite {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
     for name, module_name in COMMANDS.items():
         try:
@@ -39,6 +43,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         modules[name] = module
         module.add_arguments(subparsers.add_parser(name, help=module.HELP))
     args = parser.parse_args(argv)
+    if args.command is None:  # no command: say what there is, rather than "X is required"
+        parser.print_help()
+        return 2
     try:
         return int(modules[args.command].run(args))
     except UsageError as exc:

@@ -15,7 +15,7 @@ import autograd_lite as al  # noqa: E402
 project = "autograd_lite"
 author = "the autograd_lite contributors"
 copyright = "2026, the autograd_lite contributors"  # noqa: A001
-release = "0.1.0"
+release = al.__version__  # from the package metadata (pyproject.toml)
 
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "sphinx.ext.viewcode"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
