@@ -92,6 +92,22 @@ def test_small_arrays_show_values_larger_ones_min_mean_max():
     assert "large\n(10,) float64\ndata min 0 mean 4.5 max 9" in nodes
 
 
+def test_signed_zeros_and_rounding_noise_read_0():
+    centred = leaf([0.3, -0.1, -0.2, 1e-17, 0.05, -0.05, 0.0], "centred")  # mean 1.4e-18
+    loss = al.sum(centred * -0.0)  # every gradient element is -0.0
+    loss.backward()
+    assert np.signbit(centred.grad).all()
+    nodes = by_label(records(loss))
+    label = "centred\n(7,) float64\ndata min -0.2 mean 0 max 0.3\ngrad min 0 mean 0 max 0"
+    assert label in nodes
+    assert "-0 " not in draw_graph(loss).source and "e-18" not in draw_graph(loss).source
+
+
+def test_small_values_that_are_not_noise_are_shown():
+    tiny = leaf(np.full(7, 1e-20), "tiny")  # small, but the whole array is at that scale
+    assert "tiny\n(7,) float64\ndata min 1e-20 mean 1e-20 max 1e-20" in by_label(records(tiny))
+
+
 # --- known small graphs -------------------------------------------------------------------
 def test_diamond_has_its_nodes_edges_and_shared_mark():
     x, a, out = diamond()
