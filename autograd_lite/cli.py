@@ -33,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--version", action="version", version=f"autograd-lite {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     modules = {}
+    parsers: dict[str, argparse.ArgumentParser] = {}
     for name, module_name in COMMANDS.items():
         try:
             module = importlib.import_module(module_name)
@@ -41,8 +42,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 raise
             continue  # a subcommand not written yet
         modules[name] = module
-        module.add_arguments(subparsers.add_parser(name, help=module.HELP))
-    args = parser.parse_args(argv)
+        parsers[name] = subparsers.add_parser(name, help=module.HELP)
+        module.add_arguments(parsers[name])
+    args, unknown = parser.parse_known_args(argv)
+    if unknown:  # argparse's own message, with the command's hint when it has one
+        hint = getattr(modules.get(args.command), "unknown_arguments_hint", None)
+        message = f"unrecognized arguments: {' '.join(unknown)}"
+        parsers.get(args.command, parser).error(message + (hint(args, unknown) if hint else ""))
     if args.command is None:  # no command: say what there is, rather than "X is required"
         parser.print_help()
         return 2
