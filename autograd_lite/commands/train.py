@@ -228,9 +228,12 @@ def _progress(epochs: Iterable[Any], total: int) -> Iterator[Any]:
         return
     from tqdm import tqdm
 
-    with tqdm(epochs, total=total, unit="epoch", file=sys.stdout, dynamic_ncols=True) as bar:
-        for m in bar:
-            bar.set_postfix_str(f"loss {m.train_loss:.4f}, test acc {m.test_accuracy:.2%}")
+    with tqdm(total=total, unit="epoch", file=sys.stdout, dynamic_ncols=True) as bar:
+        for m in epochs:  # the count and the postfix move together, after each epoch
+            bar.set_postfix_str(
+                f"loss {m.train_loss:.4f}, test acc {m.test_accuracy:.2%}", refresh=False
+            )
+            bar.update(1)
             yield m
 
 
