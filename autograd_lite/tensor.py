@@ -105,9 +105,14 @@ class Tensor:
         return new_tensor(self.data)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place (integer data becomes float64) and return self."""
+        """Set ``requires_grad`` in place and return self. Only floating-point data can require
+        grad (as in PyTorch): integer or bool data raises, naming the conversion."""
         if requires_grad and self.data.dtype.kind in INT_KINDS:
-            self.data = self.data.astype(np.float64)
+            raise TypeError(
+                f"requires_grad_() on {self.data.dtype} data: only floating-point tensors can "
+                "require grad; convert first, e.g. t = t.astype(np.float64).requires_grad_(), "
+                "or make it with al.tensor(data, dtype=np.float64, requires_grad=True)"
+            )
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -167,7 +172,7 @@ class Tensor:
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise TypeError("len() of unsized object")  # numpy's words
         return len(self.data)
 
     def __iter__(self) -> Any:

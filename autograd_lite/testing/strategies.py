@@ -16,6 +16,12 @@ from ..tensor import Tensor
 SAFE_ELEMENTS = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False)
 
 
+def _or_safe(elements: st.SearchStrategy[float] | None) -> st.SearchStrategy[float]:
+    """``elements``, or SAFE_ELEMENTS when None. (Not ``elements or ...``: a strategy is always
+    true, and hypothesis warns when one is used as a bool.)"""
+    return SAFE_ELEMENTS if elements is None else elements
+
+
 def tensors(
     shape: Any = None,
     dtype: Any = np.float64,
@@ -34,7 +40,7 @@ def tensors(
     shapes = shape if isinstance(shape, st.SearchStrategy) else st.just(shape)
     if shape is None:
         shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
-    values = shapes.flatmap(lambda s: hnp.arrays(dtype, s, elements=elements or SAFE_ELEMENTS))
+    values = shapes.flatmap(lambda s: hnp.arrays(dtype, s, elements=_or_safe(elements)))
     return values.map(lambda a: Tensor(a, requires_grad=requires_grad))
 
 
@@ -43,7 +49,7 @@ def broadcastable_pairs(
 ) -> st.SearchStrategy[tuple[np.ndarray, np.ndarray]]:
     """Two float64 arrays whose shapes broadcast together, as numpy's binary ops need."""
     shapes = hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=max_dims, max_side=max_side)
-    elements = elements or SAFE_ELEMENTS
+    elements = _or_safe(elements)
     return shapes.flatmap(
         lambda s: st.tuples(
             *(hnp.arrays(np.float64, shp, elements=elements) for shp in s.input_shapes)
