@@ -17,6 +17,7 @@ and a backward through the older graph then raises, naming the op and the tensor
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from typing import Any
 
@@ -52,21 +53,25 @@ class Hold:
         self.arrays = held
 
     def __del__(self) -> None:
-        try:
-            with _lock:
-                for a in self.arrays:
-                    entry = _held[id(a)]
-                    entry[0] -= 1
-                    if entry[0] == 0:
-                        del _held[id(a)]
+        lock, held = _lock, _held
+        if lock is None or held is None:  # the interpreter is shutting down
+            return
+        with lock:
+            for a in self.arrays:
+                entry = held.get(id(a))
+                if entry is None:  # already released, by a collection during an update
+                    continue
+                entry[0] -= 1
+                if entry[0] == 0:
+                    del held[id(a)]
+                    with contextlib.suppress(ValueError):  # its base was made read-only since
                         a.setflags(write=True)
-        except (TypeError, ValueError, KeyError):  # interpreter shutdown; a base made read-only
-            pass
 
     def replaced(self) -> np.ndarray | None:
         """An array of this hold that a writer replaced since the node was recorded."""
         for a in self.arrays:
-            if _held[id(a)][1]:
+            entry = _held.get(id(a))
+            if entry is not None and entry[1]:
                 return a
         return None
 
