@@ -172,12 +172,20 @@ def _values(out: Any) -> Any:
     return out.data if isinstance(out, Tensor) else out
 
 
+def mismatches(analytic: Any, numeric: Any, atol: Any, rtol: float) -> np.ndarray:
+    """Where the analytic and numeric derivatives differ: by more than the tolerance, or
+    by a NaN or an infinity on one side only (a NaN compared with ``>`` is never "more")."""
+    with np.errstate(invalid="ignore"):
+        close = np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)
+    return ~(close | (analytic == numeric) | (np.isnan(analytic) & np.isnan(numeric)))
+
+
 def _compare(
     analytic: Any, numeric: np.ndarray, i: int, atol: float, rtol: float, order: str
 ) -> None:
     analytic = np.asarray(analytic, dtype=np.float64).reshape(numeric.shape)
     diff = np.abs(analytic - numeric)
-    bad = diff > atol + rtol * np.abs(numeric)
+    bad = mismatches(analytic, numeric, atol, rtol)
     if not bad.any():
         return
     where = tuple(int(k) for k in np.argwhere(bad)[0])

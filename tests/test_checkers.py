@@ -60,3 +60,23 @@ def test_check_op_runs_a_tensor_api_function():
     alt.check_op(tensor_api_function_right, calls=six_vectors(), order=2, max_examples=5)
     with pytest.raises(AssertionError, match="gradient of input 0"):
         alt.check_op(tensor_api_function, calls=six_vectors(), max_examples=5)
+
+
+def test_a_nan_gradient_against_a_finite_difference_is_a_mismatch():
+    # a comparison with NaN is never "greater": the checkers let a NaN gradient pass
+    @al.register("nan_rule_example")
+    def nan_rule(x):
+        return x * 2
+
+    @nan_rule.vjp
+    def _(g, out, x):
+        """A wrong rule: NaN where the derivative is 2."""
+        return g * np.nan
+
+    try:
+        with pytest.raises(AssertionError, match="analytic np.float64\\(nan\\)"):
+            alt.assert_gradients_close(nan_rule, [1.0, 2.0])
+        with pytest.raises(al.GradcheckError, match="analytic nan"):
+            al.gradcheck(nan_rule, [[1.0, 2.0]])
+    finally:
+        al.unregister("nan_rule_example")

@@ -121,3 +121,11 @@ def test_logsumexp_over_an_empty_axis_is_minus_inf():
     out.backward(np.ones(2))
     assert x.grad.shape == (2, 0)
     assert al.logsumexp(al.tensor(np.zeros(0))).item() == -np.inf
+
+
+def test_power_with_exponent_zero_at_a_subnormal_base():
+    # found by the 20,000-example fuzz run: 0 * x^-1 read 0 * inf = NaN at x = 5e-324
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        (dx,) = grad_of(lambda x: (x**0.0).sum(), [5e-324, -5e-324, 0.0, 2.0])
+    np.testing.assert_array_equal(dx, [0.0, 0.0, 0.0, 0.0])

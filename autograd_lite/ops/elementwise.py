@@ -99,10 +99,12 @@ def power(x, y):
 
 @power.vjp(argnum=0)
 def _power_x(g, out, x, y):
-    """d(x^y)/dx = y x^(y-1); 0 at x = 0 and y = 0, where it reads 0 * inf (PyTorch: 0)."""
-    both_zero = (x == 0) & (y == 0)
-    # x^1 stands in there, so that 0^-1 is never computed; the product is 0 there.
-    return g * np.where(both_zero, 0, y) * x ** np.where(both_zero, 1, y - 1)
+    """d(x^y)/dx = y x^(y-1); 0 where y == 0 and x^-1 is not finite (x = 0, or a subnormal
+    x), where it would read 0 * inf (PyTorch: 0 wherever y == 0)."""
+    exponent_zero = y == 0
+    with np.errstate(over="ignore"):  # x^-1 of a subnormal x: masked below
+        p = x ** np.where(exponent_zero & (x == 0), 1, y - 1)  # 0^-1 is never formed
+    return g * y * np.where(exponent_zero & ~np.isfinite(p), 0, p)
 
 
 @power.vjp(argnum=1)

@@ -14,7 +14,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..gradcheck import GradcheckError, gradgradcheck, numeric_vjp
+from ..gradcheck import GradcheckError, gradgradcheck, mismatches, numeric_vjp
 from ..registry import Op, get_op
 from ..tensor import Tensor
 from .calls import Call
@@ -66,7 +66,7 @@ def assert_gradients_close(
             continue
         numeric = numeric_vjp(f, arrays_, i, g, EPS)
         analytic = t.grad if t.grad is not None else np.zeros_like(numeric)
-        bad = np.abs(analytic - numeric) > tolerance + (rtol or RTOL) * np.abs(numeric)
+        bad = mismatches(analytic, numeric, tolerance, rtol or RTOL)
         if bad.any():
             j = tuple(int(k) for k in np.argwhere(bad)[0])
             largest = np.abs(analytic - numeric).max()
