@@ -15,7 +15,6 @@ from importlib import metadata as _metadata
 from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly
-from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .local import check_local, local_jacobian
@@ -61,6 +60,7 @@ from .ops import stack as _stack
 from .ops import sum_ as sum
 from .registry import Op, get_op, list_ops, register, unregister
 from .stability import NumericalStabilityWarning
+from .switches import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .tensor import Tensor, tensor
 from .trace import BackwardTrace, trace_backward
 from .viz import draw_graph, graph_to_json

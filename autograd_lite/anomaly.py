@@ -1,8 +1,8 @@
 """Anomaly detection: the first NaN or Inf made by a forward op or a gradient rule raises.
 
-Inside ``detect_anomaly()`` every op checks its output, every node remembers the line of
-user code that created it, and the reverse pass checks every gradient a rule returns.
-Outside it, ops pay one flag test and nothing is captured.
+Inside ``detect_anomaly()`` an observer (see switches.py) checks every op's output,
+remembers the line of user code that created each node, and checks every gradient a rule
+sends. Outside it nothing is captured: the core only tests whether any observer is on.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from .callsite import user_site
-from .engine import grad_mode
+from .switches import Observer, observing
 
 # id(tensor) -> (weak reference, "file:line"); an entry leaves when its tensor dies.
 # (Not a WeakKeyDictionary: that compares keys with ==, which for Tensors is elementwise.)
@@ -36,15 +36,28 @@ class detect_anomaly:  # noqa: N801 - used like a function, as torch.autograd.de
     """
 
     def __init__(self) -> None:
-        self.previous: list[bool] = []
+        self.watching = observing(AnomalyObserver())
 
     def __enter__(self) -> detect_anomaly:
-        self.previous.append(grad_mode.anomaly)
-        grad_mode.anomaly = True
+        self.watching.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        grad_mode.anomaly = self.previous.pop()
+        self.watching.__exit__(*exc)
+
+
+class AnomalyObserver(Observer):
+    """Checks every op's output and every gradient sent; remembers where nodes were made."""
+
+    def op_called(self, op: Any, inputs: list[Any], out: Any, node: Any) -> None:
+        check_forward(op.name, inputs, out)
+        if node is not None:
+            remember(node)
+
+    def gradient_sent(
+        self, node: Any, argnum: int, x: Any, rule: Any, gx: Any, g: Any, args: Any
+    ) -> None:
+        check_gradient(node.op.name, node, argnum, gx, g, args)
 
 
 def check_forward(op_name: str, datas: list[Any], out: np.ndarray) -> None:

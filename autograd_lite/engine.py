@@ -1,4 +1,4 @@
-"""The reverse pass: grad mode, and backward in reverse topological order.
+"""The reverse pass: backward in reverse topological order.
 
 ``backward`` counts, for every tensor of the recorded graph, how many ops consume it
 (an explicit stack, never recursion), then walks from the output: a tensor is processed
@@ -10,118 +10,14 @@ by tensor and are popped when their tensor is processed.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar, overload
+from collections.abc import Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-class _GradMode(threading.local):
-    """Whether ops record the graph (on by default) and whether anomaly detection is on
-    (off by default); each thread has its own switches."""
-
-    enabled = True
-    anomaly = False
-
-
-grad_mode = _GradMode()
+from .switches import enable_grad, grad_mode
 
 RELEASED = object()  # marks a node whose saved values a backward has freed
-
-
-class _SetGradMode:
-    """Context manager and decorator that sets grad mode for its block, then restores it."""
-
-    def __init__(self, enabled: bool) -> None:
-        self.enabled = enabled
-        self.previous: list[bool] = []
-
-    def __enter__(self) -> None:
-        self.previous.append(grad_mode.enabled)
-        grad_mode.enabled = self.enabled
-
-    def __exit__(self, *exc: object) -> None:
-        grad_mode.enabled = self.previous.pop()
-
-    def __call__(self, func: F) -> F:
-        import functools
-
-        enabled = self.enabled
-
-        @functools.wraps(func)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with _SetGradMode(enabled):
-                return func(*args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-
-@overload
-def no_grad(func: None = None) -> _SetGradMode: ...
-@overload
-def no_grad(func: F) -> F: ...
-def no_grad(func: F | None = None) -> _SetGradMode | F:
-    """Turn recording off in this thread, as a ``with`` block or a decorator (``@no_grad``
-    or ``@no_grad()``, as PyTorch allows both).
-
-    >>> import autograd_lite as al
-    >>> w = al.tensor([1.0], requires_grad=True)
-    >>> with al.no_grad():
-    ...     y = w * 2
-    >>> y.requires_grad
-    False
-    """
-    return _SetGradMode(False) if func is None else _SetGradMode(False)(func)
-
-
-@overload
-def enable_grad(func: None = None) -> _SetGradMode: ...
-@overload
-def enable_grad(func: F) -> F: ...
-def enable_grad(func: F | None = None) -> _SetGradMode | F:
-    """Turn recording back on in this thread (inside a ``no_grad`` block, say); a ``with``
-    block or a decorator, with or without parentheses."""
-    return _SetGradMode(True) if func is None else _SetGradMode(True)(func)
-
-
-class set_grad_enabled:  # noqa: N801  (PyTorch's name)
-    """Set recording on or off in this thread, as PyTorch's ``set_grad_enabled``: at once when
-    called, and as a ``with`` block or a decorator, which restore the mode afterwards.
-
-    >>> import autograd_lite as al
-    >>> with al.set_grad_enabled(False):
-    ...     al.is_grad_enabled()
-    False
-    >>> al.is_grad_enabled()
-    True
-    """
-
-    def __init__(self, mode: bool) -> None:
-        if not isinstance(mode, (bool, np.bool_)):
-            raise TypeError(
-                f"set_grad_enabled(mode): mode must be True or False, got {type(mode).__name__}"
-            )
-        self.enabled = bool(mode)
-        self.previous = grad_mode.enabled
-        grad_mode.enabled = self.enabled
-
-    def __enter__(self) -> None:
-        grad_mode.enabled = self.enabled
-
-    def __exit__(self, *exc: object) -> None:
-        grad_mode.enabled = self.previous
-
-    def __call__(self, func: F) -> F:
-        grad_mode.enabled = self.previous  # as a decorator it changes nothing until called
-        return _SetGradMode(self.enabled)(func)
-
-
-def is_grad_enabled() -> bool:
-    """Whether ops record the graph in this thread."""
-    return grad_mode.enabled
 
 
 def count_consumers(outputs: Iterable[Tensor]) -> dict[Tensor, int]:
@@ -155,10 +51,8 @@ def backward(
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
-    trace: Any = None,
 ) -> None:
-    """Accumulate the gradient of ``output`` into ``.grad`` of every tensor it depends on;
-    record the pass step by step into ``trace`` (a BackwardTrace) when one is given."""
+    """Accumulate the gradient of ``output`` into ``.grad`` of every tensor it depends on."""
     seed = _seed(output, grad, create_graph)
     reverse_pass(
         [output],
@@ -166,7 +60,6 @@ def backward(
         retain_graph=retain_graph or create_graph,
         create_graph=create_graph,
         into_grad=True,
-        trace=trace,
     )
 
 
@@ -177,7 +70,6 @@ def reverse_pass(
     retain_graph: bool = False,
     create_graph: bool = False,
     into_grad: bool = False,
-    trace: Any = None,
 ) -> dict[Tensor, Any]:
     """The reverse pass from ``outputs``, seeded with ``seeds``.
 
@@ -191,8 +83,8 @@ def reverse_pass(
         pending[out] = pending[out] + seed if out in pending else seed
     if create_graph:
         with enable_grad():
-            return _run(pending, retain_graph, True, into_grad, trace)
-    return _run(pending, retain_graph, False, into_grad, trace)
+            return _run(pending, retain_graph, True, into_grad)
+    return _run(pending, retain_graph, False, into_grad)
 
 
 def _run(
@@ -200,19 +92,19 @@ def _run(
     retain_graph: bool,
     create_graph: bool,
     into_grad: bool,
-    trace: Any,
 ) -> dict[Tensor, Any]:
     """Kahn's algorithm: a tensor is processed once every consumer has sent its gradient."""
     waiting = count_consumers(pending)
     ready = [t for t, n in waiting.items() if n == 0]
     reached: dict[Tensor, Any] = {}
     ndarray = np.ndarray
-    detect = grad_mode.anomaly
+    observers = grad_mode.observers
     while ready:
         t = ready.pop()
         g = pending.pop(t)
-        if trace is not None:
-            trace.step(t, g)
+        if observers:
+            for observer in observers:
+                observer.node_reached(t, g)
         if into_grad:
             t.grad = g if t.grad is None else _accumulate(t.grad, g)
         else:
@@ -253,8 +145,6 @@ def _run(
                 gx = rule(g, out, *args, argnum=i, **kwargs)
             else:
                 gx = rule(g, out, *args, **kwargs)
-            if detect:
-                anomaly.check_gradient(op.name, t, i, gx, g, args)
             data = x.data
             if create_graph:
                 if gx.shape != data.shape:
@@ -270,14 +160,16 @@ def _run(
                     gx = gx.astype(data.dtype, copy=False)
                 if x._op is None and (gx is g or gx.base is not None):
                     gx = gx.copy()  # a leaf's .grad must not share memory with another gradient
-            if trace is not None:
-                trace.sent(i, x, rule, gx)
+            if observers:
+                for observer in observers:
+                    observer.gradient_sent(t, i, x, rule, gx, g, args)
             previous = pending.get(x)
             if previous is None:
                 pending[x] = gx
             else:
-                if trace is not None:
-                    trace.accumulated(x, previous, gx)
+                if observers:
+                    for observer in observers:
+                        observer.gradients_added(x, previous, gx)
                 pending[x] = _accumulate(previous, gx)
             n = waiting[x] - 1
             waiting[x] = n
@@ -351,6 +243,5 @@ def _seed(output: Tensor, grad: Any, create_graph: bool) -> Any:
     return seed
 
 
-from . import anomaly  # noqa: E402  (these import this module first)
 from .inplace import stale_input_error  # noqa: E402
 from .tensor import Tensor  # noqa: E402

@@ -18,8 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from .engine import enable_grad, grad_mode, reverse_pass
+from .engine import reverse_pass
 from .interop import as_array
+from .switches import enable_grad, grad_mode
 from .tensor import Tensor
 
 Argnums = int | Sequence[int]

@@ -13,8 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import no_grad
 from .functional import _vjp, jacobian
+from .switches import no_grad
 from .tensor import Tensor
 
 

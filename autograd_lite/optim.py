@@ -12,8 +12,8 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .engine import no_grad
 from .inplace import writable
+from .switches import no_grad
 from .tensor import Tensor
 
 

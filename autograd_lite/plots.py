@@ -14,8 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import no_grad
 from .files import replaced_atomically
+from .switches import no_grad
 from .training import EpochMetrics
 
 

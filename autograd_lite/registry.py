@@ -28,9 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from . import anomaly, stability
-from .engine import grad_mode
 from .inplace import hold_saved
+from .switches import grad_mode
 from .tensor import Tensor, new_tensor
 
 Rule = Callable[..., Any]
@@ -47,7 +46,13 @@ class Op:
     number of inputs; its single rule then receives the input's position as ``argnum``.
     """
 
-    def __init__(self, name: str, forward: Callable[..., Any], saves: bool = False) -> None:
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., Any],
+        saves: bool = False,
+        check: Callable[[tuple[Any, ...]], None] | None = None,
+    ) -> None:
         self.name = name
         self.forward = forward
         self.saves = saves
@@ -62,7 +67,7 @@ class Op:
         self.attr_names = tuple(p.name for p in params if p.default is not p.empty)
         self.n_inputs = len(self.input_names)
         # A check for numerically unstable patterns this op completes, run when recorded.
-        self.stability_check = stability.CHECKS.get(name)
+        self.stability_check = check
         functools.update_wrapper(self, forward)
 
     def vjp(self, rule: Rule | None = None, *, argnum: int = 0) -> Any:
@@ -119,8 +124,6 @@ class Op:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         mode = grad_mode
-        if mode.anomaly:
-            anomaly.check_forward(self.name, datas, out)
         if needs_grad and mode.enabled:
             # The node keeps what its rules read: the inputs' arrays (and the op's extra)
             # and its output, all read-only while the node lives (see inplace.py).
@@ -135,10 +138,12 @@ class Op:
                 t._hold = hold_saved(args, datas)
             if self.stability_check is not None:
                 self.stability_check(args)
-            if mode.anomaly:
-                anomaly.remember(t)
-            return t
-        return new_tensor(out)
+        else:
+            t = new_tensor(out)
+        if mode.observers:
+            for observer in mode.observers:
+                observer.op_called(self, datas, out, t if t.requires_grad else None)
+        return t
 
     def compute(self, *args: Any, **attrs: Any) -> Any:
         """Run on whatever is given: arrays in, array out; any Tensor in, recorded Tensor out.
@@ -169,14 +174,17 @@ class Op:
         return f"<op {self.name}>"
 
 
-def register(name: str, saves: bool = False) -> Callable[[Callable[..., Any]], Op]:
+def register(
+    name: str, saves: bool = False, check: Callable[[tuple[Any, ...]], None] | None = None
+) -> Callable[[Callable[..., Any]], Op]:
     """Register a numpy forward as op ``name``; decorate its VJP rules with ``.vjp``.
 
     With ``saves=True`` the forward returns ``(out, saved)``: an array its rules would
     otherwise recompute. The rules then receive ``saved=`` on a plain backward, and
     ``saved=None`` when the backward is recorded for higher-order derivatives (the saved
     array is a constant there, so they must recompute it with ops). It is released after
-    backward unless ``retain_graph``.
+    backward unless ``retain_graph``. ``check(inputs)``, if given, runs whenever the op is
+    recorded: it may warn about a numerically unstable pattern the op completes.
 
     >>> @register("square_example")
     ... def square(x):
@@ -191,7 +199,7 @@ def register(name: str, saves: bool = False) -> Callable[[Callable[..., Any]], O
     def decorate(forward: Callable[..., Any]) -> Op:
         if name in _REGISTRY:
             raise ValueError(f"an op named {name!r} is already registered")
-        op = Op(name, forward, saves=saves)
+        op = Op(name, forward, saves=saves, check=check)
         _REGISTRY[name] = op
         return op
 

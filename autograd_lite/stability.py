@@ -1,7 +1,9 @@
 """Warnings for numerically unstable compositions, each pointing at the fused op to use.
 
-When an op is recorded whose inputs form a known unstable pattern, a
-:class:`NumericalStabilityWarning` names the pattern and its fix. The warning is issued at
+Each check belongs to the op whose creation completes a pattern, and is declared where
+that op is registered (``@register("log", check=check_log)``); when such an op is recorded
+with inputs that form a known unstable pattern, a :class:`NumericalStabilityWarning` names
+the pattern and its fix. The warning is issued at
 the line of user code that created the node, so Python's warning filters show it once per
 creation site and can silence it (``warnings.simplefilter("ignore",
 NumericalStabilityWarning)``). Each check looks a few nodes down: no graph scan.
@@ -10,7 +12,6 @@ NumericalStabilityWarning)``). Each check looks a few nodes down: no graph scan.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable
 from typing import Any
 
 from .callsite import user_frame
@@ -22,7 +23,7 @@ class NumericalStabilityWarning(UserWarning):
 
 def _op(x: Any) -> str | None:
     """The name of the op that made ``x``, or None for a leaf or a constant."""
-    op = getattr(x, "_op", None)
+    op = getattr(x, "op", None)  # Tensor.op; constants have none
     return None if op is None else op.name
 
 
@@ -36,7 +37,7 @@ def _warn(pattern: str, why: str, fix: str) -> None:
     )
 
 
-def _check_log(args: tuple[Any, ...]) -> None:
+def check_log(args: tuple[Any, ...]) -> None:
     (x,) = args
     made_by = _op(x)
     if made_by == "softmax":
@@ -51,7 +52,7 @@ def _check_log(args: tuple[Any, ...]) -> None:
             "sigmoid underflows to 0 for large negative x and log(0) = -inf",
             "the stable form al.minimum(x, 0) - al.log(1 + al.exp(-al.abs(x)))",
         )
-    elif made_by == "sum" and _op(x._inputs[0]) == "exp":
+    elif made_by == "sum" and _op(x.inputs[0]) == "exp":
         _warn(
             "log(sum(exp(x)))",
             "exp overflows to inf for large x",
@@ -59,12 +60,12 @@ def _check_log(args: tuple[Any, ...]) -> None:
         )
 
 
-def _check_divide(args: tuple[Any, ...]) -> None:
+def check_divide(args: tuple[Any, ...]) -> None:
     numerator, denominator = args
     if _op(numerator) != "exp" or _op(denominator) != "sum":
         return
-    summed = denominator._inputs[0]
-    if summed is numerator or (_op(summed) == "exp" and summed._inputs[0] is numerator._inputs[0]):
+    summed = denominator.inputs[0]
+    if summed is numerator or (_op(summed) == "exp" and summed.inputs[0] is numerator.inputs[0]):
         _warn(
             "exp(x) / sum(exp(x))",
             "exp overflows to inf for large x, and inf / inf = nan",
@@ -72,23 +73,15 @@ def _check_divide(args: tuple[Any, ...]) -> None:
         )
 
 
-def _check_sum(args: tuple[Any, ...]) -> None:
+def check_sum(args: tuple[Any, ...]) -> None:
     (x,) = args
     if _op(x) != "multiply":
         return
-    for factor in x._inputs:
-        if _op(factor) == "log" and _op(factor._inputs[0]) == "softmax":
+    for factor in x.inputs:
+        if _op(factor) == "log" and _op(factor.inputs[0]) == "softmax":
             _warn(
                 "-sum(y * log(softmax(z)))",
                 "softmax underflows to 0 for large logits and 0 * log(0) = nan",
                 "al.cross_entropy(z, y), whose gradient is softmax(z) - y",
             )
             return
-
-
-# The op whose creation completes each pattern, and the check it runs when recorded.
-CHECKS: dict[str, Callable[[tuple[Any, ...]], None]] = {
-    "log": _check_log,
-    "divide": _check_divide,
-    "sum": _check_sum,
-}

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from .interop import INT_KINDS, as_array, plain_numpy
+from .switches import grad_mode
 
 
 class Tensor:
@@ -82,23 +83,16 @@ class Tensor:
         return self._op is None
 
     def backward(
-        self,
-        grad: Any = None,
-        retain_graph: bool = False,
-        create_graph: bool = False,
-        trace: bool = False,
-    ) -> Any:
+        self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False
+    ) -> None:
         """Accumulate d(self)/d(t) into ``t.grad`` for every tensor t that requires grad.
 
         ``grad`` seeds the pass (required unless self has one element). The graph's saved
         values are released afterwards unless ``retain_graph``; ``create_graph`` records the
-        backward pass itself, so the gradients can be differentiated again. With
-        ``trace=True`` it returns the step-by-step trace of the pass (see ``trace_backward``).
+        backward pass itself, so the gradients can be differentiated again. To watch the
+        pass step by step, see ``autograd_lite.trace_backward``.
         """
-        if trace:
-            return trace_backward(self, grad, retain_graph=retain_graph)
         engine.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
-        return None
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
@@ -158,7 +152,7 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         """numpy's implicit conversion, refused for a tensor that requires grad while grad
         mode is on: the array would be a constant and the gradient would be lost silently."""
-        if self.requires_grad and engine.grad_mode.enabled:
+        if self.requires_grad and grad_mode.enabled:
             raise TypeError(
                 f"a Tensor of shape {self.shape} that requires grad was converted to a numpy "
                 "array implicitly (np.asarray(t), or a numpy function given a list holding "
@@ -423,4 +417,3 @@ from .ops import (  # noqa: E402
     tanh,
     transpose,
 )
-from .trace import trace_backward  # noqa: E402

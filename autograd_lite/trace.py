@@ -1,11 +1,11 @@
 """A step-by-step record of one backward pass: which rule ran, what came in, what went out.
 
-``al.trace_backward(loss)`` (or ``loss.backward(trace=True)``) runs an ordinary backward
-and returns a :class:`BackwardTrace`: one step per node in the order the pass processed
-them, with the incoming gradient, the rule and its one-line formula, the gradient sent to
-each input, and every accumulation (a second gradient added into a node that already
-had one). It prints as a table, shows as HTML in Jupyter, and converts to plain dicts.
-Without ``trace`` the pass records nothing.
+``al.trace_backward(loss)`` runs an ordinary backward with a :class:`BackwardTrace`
+observing it (see switches.py) and returns the trace: one step per node in the order the
+pass processed them, with the incoming gradient, the rule and its one-line formula, the
+gradient sent to each input, and every accumulation (a second gradient added into a node
+that already had one). It prints as a table, shows as HTML in Jupyter, and converts to
+plain dicts. Without an observer the pass records nothing.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .summaries import HANDFUL, summarize
+from .switches import Observer, observing
 from .tensor import Tensor
 
 
@@ -33,7 +34,7 @@ def formula(rule: Any) -> str:
     return doc.splitlines()[0] if doc else ""
 
 
-class BackwardTrace:
+class BackwardTrace(Observer):
     """The events of one reverse pass, in order (see the module docstring)."""
 
     def __init__(self) -> None:
@@ -46,9 +47,9 @@ class BackwardTrace:
             self.labels[t] = t.name or f"t{len(self.labels)}"
         return self.labels[t]
 
-    # --- called by the engine -------------------------------------------------------------
-    def step(self, t: Tensor, g: Any) -> None:
-        op = t._op
+    # --- reported by the engine, as an observer ----------------------------------------------
+    def node_reached(self, t: Tensor, g: Any) -> None:
+        op = t.op
         self.events.append(
             {
                 "kind": "step",
@@ -60,7 +61,9 @@ class BackwardTrace:
             }
         )
 
-    def sent(self, argnum: int, x: Tensor, rule: Any, gx: Any) -> None:
+    def gradient_sent(
+        self, node: Tensor, argnum: int, x: Tensor, rule: Any, gx: Any, g: Any, args: Any
+    ) -> None:
         self.events[-1]["sent"].append(
             {
                 "input": self.label(x),
@@ -71,7 +74,7 @@ class BackwardTrace:
             }
         )
 
-    def accumulated(self, x: Tensor, previous: Any, gx: Any) -> None:
+    def gradients_added(self, x: Tensor, previous: Any, gx: Any) -> None:
         self.events.append(
             {
                 "kind": "accumulate",
@@ -149,9 +152,6 @@ def trace_backward(output: Tensor, grad: Any = None, retain_graph: bool = False)
     >>> len(trace.accumulations)  # x fed multiply twice: its two gradients were summed
     1
     """
-    trace = BackwardTrace()
-    engine.backward(output, grad, retain_graph=retain_graph, trace=trace)
+    with observing(BackwardTrace()) as trace:
+        output.backward(grad, retain_graph=retain_graph)
     return trace
-
-
-from . import engine  # noqa: E402  (engine imports this module's users, not this module)

@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 
 from .data.split import Split, minibatches
-from .engine import no_grad
 from .ops import cross_entropy
 from .optim import Optimizer
+from .switches import no_grad
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ def test_trace_of_a_diamond_is_in_reverse_topological_order():
 
 def test_trace_shows_exactly_one_accumulation_and_the_same_gradients():
     x, a, loss = diamond()
-    trace = loss.backward(trace=True)
+    trace = al.trace_backward(loss)
     assert [e["node"] for e in trace.accumulations] == ["a"]
     x2, _, loss2 = diamond()
     loss2.backward()

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..registry import register
+from ..stability import check_divide, check_log
 
 
 @register("add")
@@ -64,7 +65,7 @@ def _multiply_y(g, out, x, y):
     return g * x
 
 
-@register("divide")
+@register("divide", check=check_divide)
 def divide(x, y):
     return np.divide(x, y)
 
@@ -126,7 +127,7 @@ def _exp(g, out, x):
     return g * out
 
 
-@register("log")
+@register("log", check=check_log)
 def log(x):
     return np.log(x)
 
