@@ -97,7 +97,6 @@ def _run(
     waiting = count_consumers(pending)
     ready = [t for t, n in waiting.items() if n == 0]
     reached: dict[Tensor, Any] = {}
-    ndarray = np.ndarray
     observers = grad_mode.observers
     while ready:
         t = ready.pop()
@@ -112,73 +111,62 @@ def _run(
         op = t._op
         if op is None:
             continue
-        saved = t._saved
-        if saved is RELEASED:
-            raise RuntimeError(
-                f"backward through op {op.name!r} (output shape {t.shape}) a second time: "
-                "its saved values were released by the first backward(); call "
-                "backward(retain_graph=True) the first time to differentiate again"
-            )
-        hold = t._hold
-        if hold is not None:
-            replaced = hold.replaced()
-            if replaced is not None:
-                raise stale_input_error(op.name, t._inputs, saved, replaced)
-        kwargs = t._attrs
-        if create_graph:  # rules run on Tensors, so that they are recorded
-            args: Sequence[Any] = t._inputs
-            out: Any = t
-            if op.saves:
-                kwargs = {**kwargs, "saved": None}
-        else:
-            args = saved
-            out = t.data
-            if op.saves:
-                args = saved[:-1]
-                kwargs = {**kwargs, "saved": saved[-1]}
-        rules = op.rules
+        out, args, saved = _rule_arguments(t, create_graph)
         for i, x in enumerate(t._inputs):
             if not (isinstance(x, Tensor) and x.requires_grad):
                 continue
-            rule = rules.get(i) or op.rule_for(i)
-            if op.variadic:
-                gx = rule(g, out, *args, argnum=i, **kwargs)
-            else:
-                gx = rule(g, out, *args, **kwargs)
-            data = x.data
-            if create_graph:
-                if gx.shape != data.shape:
-                    gx = unbroadcast(gx, data.shape, op.name, i)
-                if gx.dtype != data.dtype:
-                    gx = gx.astype(data.dtype)
-            else:
-                if type(gx) is not ndarray:
-                    gx = np.asarray(gx)
-                if gx.shape != data.shape:
-                    gx = unbroadcast(gx, data.shape, op.name, i)
-                if gx.dtype is not data.dtype:
-                    gx = gx.astype(data.dtype, copy=False)
-                if x._op is None and (gx is g or gx.base is not None):
-                    gx = gx.copy()  # a leaf's .grad must not share memory with another gradient
+            gx = fit(op.call_rule(i, g, out, args, t._attrs, saved), x, op.name, i, g)
+            previous = pending.get(x)
             if observers:
                 for observer in observers:
-                    observer.gradient_sent(t, i, x, rule, gx, g, args)
-            previous = pending.get(x)
-            if previous is None:
-                pending[x] = gx
-            else:
-                if observers:
-                    for observer in observers:
+                    observer.gradient_sent(t, i, x, op.rule_for(i), gx, g, args)
+                    if previous is not None:
                         observer.gradients_added(x, previous, gx)
-                pending[x] = _accumulate(previous, gx)
-            n = waiting[x] - 1
-            waiting[x] = n
-            if n == 0:
+            pending[x] = gx if previous is None else _accumulate(previous, gx)
+            waiting[x] -= 1
+            if waiting[x] == 0:
                 ready.append(x)
         if not retain_graph:
             t._saved = RELEASED  # after its rules ran: a rule that raised leaves it usable
             t._hold = None  # its leaves' and constants' arrays may be written again
     return reached
+
+
+def _rule_arguments(t: Tensor, recorded: bool) -> tuple[Any, Any, Any]:
+    """What the rules of ``t``'s op read: its output, its inputs and its saved extra; the
+    Tensors themselves when the backward is recorded (the extra is then recomputed)."""
+    op: Any = t._op
+    saved = t._saved
+    if saved is RELEASED:
+        raise RuntimeError(
+            f"backward through op {op.name!r} (output shape {t.shape}) a second time: "
+            "its saved values were released by the first backward(); call "
+            "backward(retain_graph=True) the first time to differentiate again"
+        )
+    hold = t._hold
+    if hold is not None and hold.replaced() is not None:
+        raise stale_input_error(op.name, t._inputs, saved, hold.replaced())
+    if recorded:  # rules run on Tensors, so that they are recorded
+        return t, t._inputs, None
+    if op.saves:
+        return t.data, saved[:-1], saved[-1]
+    return t.data, saved, None
+
+
+def fit(gx: Any, x: Tensor, op_name: str, argnum: int, g: Any) -> Any:
+    """A rule's gradient made fit for input ``x``: summed back to its shape (the engine
+    unbroadcasts once for every op), cast to its dtype, and, for a leaf's array gradient,
+    never sharing memory with another gradient (a rule may hand back ``g`` itself)."""
+    if type(gx) is not np.ndarray and not isinstance(gx, Tensor):
+        gx = np.asarray(gx)
+    data = x.data
+    if gx.shape != data.shape:
+        gx = unbroadcast(gx, data.shape, op_name, argnum)
+    if gx.dtype is not data.dtype and gx.dtype != data.dtype:
+        gx = gx.astype(data.dtype)
+    if x._op is None and type(gx) is np.ndarray and (gx is g or gx.base is not None):
+        gx = gx.copy()
+    return gx
 
 
 def _accumulate(total: Any, g: Any) -> Any:

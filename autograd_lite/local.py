@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import unbroadcast
+from .engine import fit
 from .gradcheck import GradcheckError, central_differences
 from .tensor import Tensor
 
@@ -30,9 +30,6 @@ def local_jacobian(t: Tensor, max_entries: int = MAX_ENTRIES) -> tuple[np.ndarra
            [-0.25,  0.25]])
     """
     op, datas, out = _node(t)
-    kwargs = dict(t.attrs)
-    if op.saves:
-        kwargs["saved"] = None  # the rule recomputes what the forward saved
     jacobians: list[np.ndarray | None] = []
     for i, x in enumerate(t.inputs):
         if not (isinstance(x, Tensor) and x.dtype.kind == "f"):
@@ -45,14 +42,14 @@ def local_jacobian(t: Tensor, max_entries: int = MAX_ENTRIES) -> tuple[np.ndarra
                 f"have {out.size} x {x.size} = {entries} entries, more than max_entries="
                 f"{max_entries}; pass a larger max_entries or use a smaller input"
             )
-        rule = op.rule_for(i)
-        extra = {"argnum": i} if op.variadic else {}
         jacobian = np.empty(out.shape + x.shape)
         for k in np.ndindex(out.shape):
             basis = np.zeros(out.shape, dtype=out.dtype)
             basis[k] = 1
-            row = np.asarray(rule(basis, out, *datas, **kwargs, **extra))
-            jacobian[k] = unbroadcast(row, x.shape, op.name, i)
+            # saved=None: the rule recomputes what the forward saved, from the inputs
+            jacobian[k] = fit(
+                op.call_rule(i, basis, out, datas, t.attrs, None), x, op.name, i, basis
+            )
         jacobians.append(jacobian)
     return tuple(jacobians)
 

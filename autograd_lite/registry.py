@@ -99,6 +99,19 @@ class Op:
             )
         return rule
 
+    def call_rule(
+        self, argnum: int, g: Any, out: Any, inputs: Any, attrs: dict[str, Any], saved: Any
+    ) -> Any:
+        """The gradient for input ``argnum``, from its rule called as every rule is called:
+        ``rule(g, out, *inputs, **attrs)``, plus ``argnum=`` for an op with ``*xs`` inputs and
+        ``saved=`` for an op that saves an extra (None: the rule recomputes it with ops)."""
+        rule = self.rules.get(0 if self.variadic else argnum) or self.rule_for(argnum)
+        if self.variadic:
+            attrs = {**attrs, "argnum": argnum}
+        if self.saves:
+            attrs = {**attrs, "saved": saved}
+        return rule(g, out, *inputs, **attrs)
+
     def __call__(self, *args: Any, **attrs: Any) -> Tensor:
         """Run the forward on the inputs' data; record a node when a gradient is needed."""
         if len(args) > self.n_inputs and not self.variadic:
