@@ -10,9 +10,7 @@ array([ 0.09 ,  0.245, -0.335])
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from importlib import metadata as _metadata
-from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly
 from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
@@ -53,10 +51,10 @@ from .ops import (
     transpose,
     where,
 )
-from .ops import concatenate as _concatenate
+from .ops import concatenate_list as concatenate
 from .ops import max_ as max
 from .ops import min_ as min
-from .ops import stack as _stack
+from .ops import stack_list as stack
 from .ops import sum_ as sum
 from .registry import Op, get_op, list_ops, register, unregister
 from .stability import NumericalStabilityWarning
@@ -73,24 +71,6 @@ except _metadata.PackageNotFoundError:  # imported from a source tree that was n
 # isort: off
 from . import data, nn, optim  # these build on the engine above, so they come last
 # isort: on
-
-
-def concatenate(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis, as ``np.concatenate``.
-
-    >>> concatenate([tensor([1.0]), tensor([2.0, 3.0])]).shape
-    (3,)
-    """
-    return _concatenate(*tensors, axis=axis)
-
-
-def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
-    """Join tensors of one shape along a new axis, as ``np.stack``.
-
-    >>> stack([tensor([1.0, 2.0]), tensor([3.0, 4.0])]).shape
-    (2, 2)
-    """
-    return _stack(*tensors, axis=axis)
 
 
 __all__ = [

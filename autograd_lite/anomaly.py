@@ -13,7 +13,9 @@ from typing import Any
 import numpy as np
 
 from .callsite import user_site
+from .summaries import all_finite
 from .switches import Observer, observing
+from .tensor import data_of
 
 # id(tensor) -> (weak reference, "file:line"); an entry leaves when its tensor dies.
 # (Not a WeakKeyDictionary: that compares keys with ==, which for Tensors is elementwise.)
@@ -62,7 +64,7 @@ class AnomalyObserver(Observer):
 
 def check_forward(op_name: str, datas: list[Any], out: np.ndarray) -> None:
     """Raise when ``out`` holds NaN or Inf but every input was finite."""
-    if _finite(out) or not all(_finite(d) for d in datas):
+    if all_finite(out) or not all(all_finite(d) for d in datas):
         return
     shapes = ", ".join(str(np.shape(d)) for d in datas)
     raise AnomalyError(
@@ -85,24 +87,15 @@ def creation_site(t: Any) -> str:
 
 def check_gradient(op_name: str, t: Any, argnum: int, gx: Any, g: Any, args: Any) -> None:
     """Raise when a rule returned NaN or Inf from a finite upstream gradient and inputs."""
-    if _finite(gx) or not _finite(g) or not all(_finite(a) for a in args):
+    if (
+        all_finite(data_of(gx))
+        or not all_finite(data_of(g))
+        or not all(all_finite(data_of(a)) for a in args)
+    ):
         return
-    shapes = ", ".join(str(np.shape(_value(a))) for a in args)
+    shapes = ", ".join(str(np.shape(data_of(a))) for a in args)
     raise AnomalyError(
         f"the gradient rule of op {op_name!r} returned NaN or Inf for input {argnum} "
-        f"(inputs of shape {shapes}, upstream gradient of shape {np.shape(_value(g))}); "
+        f"(inputs of shape {shapes}, upstream gradient of shape {np.shape(data_of(g))}); "
         f"the node was created at {creation_site(t)}"
     )
-
-
-def _value(x: Any) -> Any:
-    return getattr(x, "data", x) if not isinstance(x, np.ndarray) else x
-
-
-def _finite(x: Any) -> bool:
-    value = _value(x)
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError):
-        return True
-    return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())

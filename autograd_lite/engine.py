@@ -1,11 +1,12 @@
 """The reverse pass: backward in reverse topological order.
 
-``backward`` counts, for every tensor of the recorded graph, how many ops consume it
-(an explicit stack, never recursion), then walks from the output: a tensor is processed
-once all its consumers have sent their gradients (Kahn's algorithm). Processing calls the
-op's VJP rule for each input that needs a gradient, sums that gradient back to the input's
-shape, and adds it to the input's pending gradient. Pending gradients wait in a dict keyed
-by tensor and are popped when their tensor is processed.
+``backward`` counts, for every tensor that requires grad below the output, how many ops
+consume it (an explicit stack, never recursion), then walks from the output: a tensor is
+processed once all its consumers have sent their gradients (Kahn's algorithm). Processing
+calls the op's VJP rule for each input that needs a gradient (``Op.call_rule``), makes the
+result fit that input (``fit``: shape, dtype, no aliasing), and adds it to the input's
+pending gradient. Pending gradients wait in a dict keyed by tensor and are popped when
+their tensor is processed. Observers (switches.py) see each step; with none, nothing runs.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ import numpy as np
 
 from .functional import _vjp, jacobian
 from .switches import no_grad
-from .tensor import Tensor
+from .tensor import Tensor, data_of
 
 
 class GradcheckError(AssertionError):
@@ -71,7 +71,7 @@ def gradgradcheck(
     args = _float64_inputs(inputs)
     checked = tuple(i for i, a in enumerate(args) if a.dtype.kind == "f")
     with no_grad():
-        out_shape = np.shape(_values(_flatten(f(*[_as_tensor(a) for a in args]))))
+        out_shape = np.shape(data_of(_flatten(f(*[_as_tensor(a) for a in args]))))
     cotangent = np.random.default_rng(seed).standard_normal(out_shape)
 
     def first_derivative(*xs: Any) -> Any:
@@ -154,9 +154,9 @@ def central_differences(
             value = x[j]
             x[j] = value + eps
             # np.array copies: f may return a view of x (reshape does), which x[j] changes
-            plus = np.array(_values(f(*inputs)), dtype=np.float64)
+            plus = np.array(data_of(f(*inputs)), dtype=np.float64)
             x[j] = value - eps
-            minus = np.array(_values(f(*inputs)), dtype=np.float64)
+            minus = np.array(data_of(f(*inputs)), dtype=np.float64)
             x[j] = value
             yield j, (plus - minus) / (2 * eps)
 
@@ -166,10 +166,6 @@ def _as_tensor(a: Any) -> Any:
     if isinstance(a, np.ndarray) and a.dtype.kind == "f":
         return Tensor(a, requires_grad=True)
     return a
-
-
-def _values(out: Any) -> Any:
-    return out.data if isinstance(out, Tensor) else out
 
 
 def mismatches(analytic: Any, numeric: Any, atol: Any, rtol: float) -> np.ndarray:

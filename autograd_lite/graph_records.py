@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from .summaries import cut, op_attrs, summarize
+from .summaries import all_finite, cut, op_attrs, summarize
 from .tensor import Tensor
 
 
@@ -250,7 +250,7 @@ def _describe_tensor(node: Node, t: Tensor, show_data: bool, show_grad: bool) ->
         grad = np.asarray(grad)
         if show_grad:
             node.grad = summarize(grad)
-    node.nonfinite = not _all_finite(data) or (grad is not None and not _all_finite(grad))
+    node.nonfinite = not all_finite(data) or (grad is not None and not all_finite(grad))
 
 
 def _describe_constant(node: Node, value: Any) -> None:
@@ -265,11 +265,7 @@ def _describe_constant(node: Node, value: Any) -> None:
     node.shape = list(array.shape)
     node.dtype = str(array.dtype)
     node.data = summarize(array)
-    node.nonfinite = not _all_finite(array)
-
-
-def _all_finite(a: np.ndarray) -> bool:
-    return a.dtype.kind not in "fc" or bool(np.isfinite(a).all())
+    node.nonfinite = not all_finite(array)
 
 
 def _slot_names(op: Any, n: int) -> list[str]:

@@ -2,8 +2,9 @@
 
 An :class:`Op` pairs a numpy forward with one vector-Jacobian product (VJP) rule per input.
 Calling an op runs the forward on plain arrays and, when grad mode is on and an input
-requires grad, records the result as a node of the graph: the op, its inputs and its
-attributes, nothing else. Built-in ops and user ops are registered the same way::
+requires grad, records the result as a node of the graph: the op, its inputs, its
+attributes and the arrays its rules read (kept read-only while the node lives, see
+inplace.py). Built-in ops and user ops are registered the same way::
 
     @register("cube")
     def cube(x):

@@ -126,3 +126,12 @@ def _index_text(part: Any) -> str:
 
 def cut(text: str) -> str:
     return text if len(text) <= ATTR_WIDTH else text[: ATTR_WIDTH - 3] + "..."
+
+
+def all_finite(value: Any) -> bool:
+    """True unless ``value`` holds a floating-point NaN or Inf (anything not numeric is)."""
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return True
+    return array.dtype.kind not in "fc" or bool(np.isfinite(array).all())

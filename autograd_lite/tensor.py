@@ -248,22 +248,22 @@ class Tensor:
 
     # Comparisons give plain boolean arrays: they have no gradient.
     def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return self.data == _value(other)
+        return self.data == data_of(other)
 
     def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        return self.data != _value(other)
+        return self.data != data_of(other)
 
     def __lt__(self, other: Any) -> Any:
-        return self.data < _value(other)
+        return self.data < data_of(other)
 
     def __le__(self, other: Any) -> Any:
-        return self.data <= _value(other)
+        return self.data <= data_of(other)
 
     def __gt__(self, other: Any) -> Any:
-        return self.data > _value(other)
+        return self.data > data_of(other)
 
     def __ge__(self, other: Any) -> Any:
-        return self.data >= _value(other)
+        return self.data >= data_of(other)
 
     # --- methods that mirror numpy's ----------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
@@ -381,11 +381,12 @@ def tensor(
     return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype)
 
 
-def _value(x: Any) -> Any:
+def data_of(x: Any) -> Any:
+    """A Tensor's array, or ``x`` itself (a constant given in a tensor's place)."""
     return x.data if isinstance(x, Tensor) else x
 
 
-# The ops module needs the Tensor class above, so it is imported last.
+# engine and the ops need the Tensor class above (they make and read Tensors), so they come last.
 from . import engine  # noqa: E402
 from .ops import (  # noqa: E402
     NUMPY_TO_OP,

@@ -44,12 +44,24 @@ from .shape import (
 )
 
 
-def _concatenate(arrays: Any, axis: int = 0) -> Any:
-    return concatenate(*arrays, axis=axis)
+def concatenate_list(tensors: Any, axis: int = 0) -> Any:
+    """Join tensors along an existing axis, as ``np.concatenate`` (which takes a list).
+
+    >>> import autograd_lite as al
+    >>> al.concatenate([al.tensor([1.0]), al.tensor([2.0, 3.0])]).shape
+    (3,)
+    """
+    return concatenate(*tensors, axis=axis)
 
 
-def _stack(arrays: Any, axis: int = 0) -> Any:
-    return stack(*arrays, axis=axis)
+def stack_list(tensors: Any, axis: int = 0) -> Any:
+    """Join tensors of one shape along a new axis, as ``np.stack`` (which takes a list).
+
+    >>> import autograd_lite as al
+    >>> al.stack([al.tensor([1.0, 2.0]), al.tensor([3.0, 4.0])]).shape
+    (2, 2)
+    """
+    return stack(*tensors, axis=axis)
 
 
 def _reshape(a: Any, shape: Any = None, order: str = "C", **kwargs: Any) -> Any:
@@ -89,8 +101,8 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.broadcast_to: broadcast_to,
     np.expand_dims: expand_dims,
     np.squeeze: squeeze,
-    np.concatenate: _concatenate,
-    np.stack: _stack,
+    np.concatenate: concatenate_list,
+    np.stack: stack_list,
 }
 
 __all__ = [
@@ -102,6 +114,7 @@ __all__ = [
     "broadcast_to",
     "clip",
     "concatenate",
+    "concatenate_list",
     "cross_entropy",
     "divide",
     "exp",
@@ -128,6 +141,7 @@ __all__ = [
     "sqrt",
     "squeeze",
     "stack",
+    "stack_list",
     "subtract",
     "sum_",
     "tanh",
