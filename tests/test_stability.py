@@ -1,69 +1,102 @@
-"""softmax, log_softmax, logsumexp and cross_entropy stay finite where naive formulas do not."""
+"""Warnings for numerically unstable compositions (stability.py), each naming the fused op."""
 
 from __future__ import annotations
+
+import sys
+import warnings
 
 import numpy as np
 import pytest
 
 import autograd_lite as al
 
-HUGE = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]])
-WITH_INF = np.array([[-np.inf, 1.0, 2.0], [3.0, -np.inf, -np.inf]])
+LOGITS = np.array([1000.0, 0.0, -3.0])
 
 
-@pytest.mark.parametrize("logits", [HUGE, WITH_INF], ids=["1e4", "-inf"])
+TARGET = np.array([0.0, 1.0, 0.0])
+
+
+def softmax_composed(z):
+    e = al.exp(z)
+    return e / e.sum()
+
+
+PATTERNS = [
+    (
+        "log(softmax(x))",
+        lambda z: al.log(al.softmax(z)),
+        lambda z: al.log_softmax(z),
+        "log_softmax",
+    ),
+    (
+        "log(sigmoid(x))",
+        lambda z: al.log(al.sigmoid(-z)),
+        lambda z: al.minimum(-z, 0) - al.log(1 + al.exp(-al.abs(z))),
+        "stable form",
+    ),
+    (
+        "-sum(y * log(softmax(z)))",
+        lambda z: -(TARGET * al.log(al.softmax(z))).sum(),
+        lambda z: al.cross_entropy(z, TARGET),
+        "cross_entropy",
+    ),
+    ("exp(x) / sum(exp(x))", softmax_composed, lambda z: al.softmax(z), "softmax"),
+    (
+        "log(sum(exp(x)))",
+        lambda z: al.log(al.sum(al.exp(z))),
+        lambda z: al.logsumexp(z),
+        "logsumexp",
+    ),
+]
+
+
 @pytest.mark.parametrize(
-    "loss",
-    [
-        lambda z: (al.softmax(z) * np.array([1.0, 2.0, 3.0])).sum(),
-        lambda z: al.where(np.isfinite(z.data), al.log_softmax(z), 0.0).sum(),
-        lambda z: al.logsumexp(z, axis=1).sum(),
-        lambda z: al.cross_entropy(z, np.array([2, 0])),
-    ],
-    ids=["softmax", "log_softmax", "logsumexp", "cross_entropy"],
+    ("pattern", "composed", "fused", "fix"), PATTERNS, ids=[p[0] for p in PATTERNS]
 )
-def test_values_and_gradients_are_finite(logits, loss):
-    z = al.tensor(logits, requires_grad=True)
-    value = loss(z)
-    value.backward()
-    assert np.isfinite(value.data).all()
-    assert np.isfinite(z.grad).all()
+def test_each_unstable_pattern_warns_once_and_the_fused_form_is_exact(
+    pattern, composed, fused, fix
+):
+    z = al.tensor(LOGITS, requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")  # the standard filter: once per creation site
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for _ in range(3):
+            bad = composed(z)  # the same line three times: one warning
+    ours = [
+        w
+        for w in caught
+        if issubclass(w.category, al.NumericalStabilityWarning) and pattern in str(w.message)
+    ]
+    assert len(ours) == 1, [str(w.message) for w in caught]
+    assert fix in str(ours[0].message) and ours[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", al.NumericalStabilityWarning)
+        good = fused(z)  # fused forms do not warn
+    assert np.isfinite(good.data).all()
+    assert not np.allclose(bad.data, good.data, equal_nan=False)
 
 
-def test_softmax_with_inf_entries_gives_zero_probability_there():
-    s = al.softmax(al.tensor(WITH_INF)).data
-    np.testing.assert_allclose(s[1], [1.0, 0.0, 0.0])
-    np.testing.assert_allclose(s[0, 0], 0.0)
+def test_stability_warnings_can_be_silenced():
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        al.log(al.softmax(x))  # warns
+        warnings.simplefilter("ignore", al.NumericalStabilityWarning)
+        al.log(al.softmax(x))  # silenced by the filter
+    assert [w.category for w in caught] == [al.NumericalStabilityWarning]
 
 
-def test_logsumexp_of_huge_logits_is_exact():
-    np.testing.assert_allclose(al.logsumexp(al.tensor(HUGE), axis=1).data, [1e4, 1e4 + np.log(2)])
-
-
-def test_cross_entropy_gradient_is_softmax_minus_target():
-    z = al.tensor(np.array([[1.0, 2.0, 3.0], [0.0, 0.0, 5.0]]), requires_grad=True)
-    al.cross_entropy(z, np.array([2, 0]), reduction="sum").backward()
-    expected = al.softmax(al.tensor(z.data)).data - np.eye(3)[[2, 0]]
-    np.testing.assert_allclose(z.grad, expected)
-
-
-def test_cross_entropy_with_labels_equals_with_one_hot_rows():
-    rng = np.random.default_rng(0)
-    logits = rng.standard_normal((4, 5))
-    labels = np.array([0, 4, 2, 2])
-    a = al.cross_entropy(al.tensor(logits), labels)
-    b = al.cross_entropy(al.tensor(logits), np.eye(5)[labels])
-    np.testing.assert_allclose(a.data, b.data)
-
-
-def test_cross_entropy_with_soft_targets_and_neg_inf_logit_is_finite():
-    z = al.tensor(np.array([[-np.inf, 0.0, 1.0]]), requires_grad=True)
-    target = np.array([[0.0, 0.5, 0.5]])
-    loss = al.cross_entropy(z, target)
-    loss.backward()
-    assert np.isfinite(loss.data) and np.isfinite(z.grad).all()
-
-
-def test_sigmoid_is_exact_for_large_inputs():
-    s = al.sigmoid(al.tensor([-800.0, 800.0])).data
-    np.testing.assert_array_equal(s, [0.0, 1.0])
+def test_a_large_graph_with_patterns_builds_and_runs_backward_without_recursion():
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)
+    try:
+        x = al.tensor([0.1, 0.2], requires_grad=True)
+        y = x
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", al.NumericalStabilityWarning)
+            for _ in range(25_000):  # 100,000 nodes: softmax, log, add, tanh
+                y = al.tanh(al.log(al.softmax(y)) + y)
+        y.sum().backward()
+        assert np.isfinite(x.grad).all()
+    finally:
+        sys.setrecursionlimit(limit)
