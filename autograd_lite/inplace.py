@@ -76,13 +76,14 @@ class Hold:
         return None
 
 
-def hold_saved(args: Any, datas: list[Any]) -> Hold | None:
-    """Make the arrays of the leaves and constants among a node's inputs read-only while
-    the node lives; None when it saved none (outputs of other ops are read-only already)."""
+def hold_saved(args: Any, saved: Any) -> Hold | None:
+    """Make the arrays of the leaves and constants a node saved for its inputs read-only
+    while the node lives; None when it saved none (outputs of other ops are read-only
+    already, and an input kept as its Tensor, for its shape, holds no array)."""
     arrays = [
         d
-        for a, d in zip(args, datas, strict=False)
-        if type(d) is np.ndarray and (a is d or a._op is None)  # a constant, or a leaf's
+        for a, d in zip(args, saved, strict=False)  # saved may end with the op's extra
+        if type(d) is np.ndarray and (a is d or (a is not d and a._op is None))
     ]
     return Hold(arrays) if arrays else None
 

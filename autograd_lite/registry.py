@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
@@ -53,6 +53,7 @@ class Op:
         forward: Callable[..., Any],
         saves: bool = False,
         check: Callable[[tuple[Any, ...]], None] | None = None,
+        reads: Sequence[str] | None = None,
     ) -> None:
         self.name = name
         self.forward = forward
@@ -67,6 +68,9 @@ class Op:
         )
         self.attr_names = tuple(p.name for p in params if p.default is not p.empty)
         self.n_inputs = len(self.input_names)
+        # Which inputs' arrays the rules read, so that a node keeps those and no others:
+        # None for all of them, () for none (the rules read only shapes, or the output).
+        self.reads = _reads_mask(name, self.input_names, self.variadic, reads)
         # A check for numerically unstable patterns this op completes, run when recorded.
         self.stability_check = check
         functools.update_wrapper(self, forward)
@@ -101,17 +105,18 @@ class Op:
         return rule
 
     def call_rule(
-        self, argnum: int, g: Any, out: Any, inputs: Any, attrs: dict[str, Any], saved: Any
+        self, argnum: int, g: Any, out: Any, inputs: Any, attrs: Any, saved: Any
     ) -> Any:
         """The gradient for input ``argnum``, from its rule called as every rule is called:
         ``rule(g, out, *inputs, **attrs)``, plus ``argnum=`` for an op with ``*xs`` inputs and
-        ``saved=`` for an op that saves an extra (None: the rule recomputes it with ops)."""
+        ``saved=`` for an op that saves an extra (None: the rule recomputes it with ops).
+        An input the rules do not read (see ``reads``) comes as its Tensor, for its shape."""
         rule = self.rules.get(0 if self.variadic else argnum) or self.rule_for(argnum)
         if self.variadic:
-            attrs = {**attrs, "argnum": argnum}
+            attrs = {**attrs, "argnum": argnum} if attrs else {"argnum": argnum}
         if self.saves:
-            attrs = {**attrs, "saved": saved}
-        return rule(g, out, *inputs, **attrs)
+            attrs = {**attrs, "saved": saved} if attrs else {"saved": saved}
+        return rule(g, out, *inputs, **attrs) if attrs else rule(g, out, *inputs)
 
     def __call__(self, *args: Any, **attrs: Any) -> Tensor:
         """Run the forward on the inputs' data; record a node when a gradient is needed."""
@@ -139,17 +144,31 @@ class Op:
             out = np.asarray(out)
         mode = grad_mode
         if needs_grad and mode.enabled:
-            # The node keeps what its rules read: the inputs' arrays (and the op's extra)
-            # and its output, all read-only while the node lives (see inplace.py).
+            # The node keeps what its rules read: its output, and the arrays of the inputs
+            # named by ``reads`` (with the op's extra), all read-only while it lives (see
+            # inplace.py); an input not read is kept as itself, for its shape.
+            reads = self.reads
+            if reads is None:
+                saved: Any = datas
+            elif not reads:
+                saved = args
+            else:
+                saved = tuple(d if r else a for a, d, r in zip(args, datas, reads, strict=False))
+                if self.saves:
+                    saved += (datas[-1],)  # the op's extra, last
             if guarded:
                 for d in datas:
                     if d is out:  # a forward that hands back its input: keep a view
                         out = out.view()
                         break
             out.setflags(write=False)
-            t = new_tensor(out, self, args, attrs, datas)
+            t = new_tensor(out, self, args, attrs or None, saved)
             if guarded:
-                t._hold = hold_saved(args, datas)
+                # an output that is a view (reshape, transpose, ...) may share an input's
+                # memory, which the output's consumers read: guard the inputs then too
+                kept = datas if out.base is not None else saved
+                if kept is not args:
+                    t._hold = hold_saved(args, kept)
             if self.stability_check is not None:
                 self.stability_check(args)
         else:
@@ -189,7 +208,10 @@ class Op:
 
 
 def register(
-    name: str, saves: bool = False, check: Callable[[tuple[Any, ...]], None] | None = None
+    name: str,
+    saves: bool = False,
+    check: Callable[[tuple[Any, ...]], None] | None = None,
+    reads: Sequence[str] | None = None,
 ) -> Callable[[Callable[..., Any]], Op]:
     """Register a numpy forward as op ``name``; decorate its VJP rules with ``.vjp``.
 
@@ -198,7 +220,9 @@ def register(
     ``saved=None`` when the backward is recorded for higher-order derivatives (the saved
     array is a constant there, so they must recompute it with ops). It is released after
     backward unless ``retain_graph``. ``check(inputs)``, if given, runs whenever the op is
-    recorded: it may warn about a numerically unstable pattern the op completes.
+    recorded: it may warn about a numerically unstable pattern the op completes. ``reads``
+    names the inputs whose arrays the rules read (default: all); a node keeps only those,
+    and passes the others to the rules as their Tensors, for their shapes.
 
     >>> @register("square_example")
     ... def square(x):
@@ -213,7 +237,7 @@ def register(
     def decorate(forward: Callable[..., Any]) -> Op:
         if name in _REGISTRY:
             raise ValueError(f"an op named {name!r} is already registered")
-        op = Op(name, forward, saves=saves, check=check)
+        op = Op(name, forward, saves=saves, check=check, reads=reads)
         _REGISTRY[name] = op
         return op
 
@@ -242,6 +266,22 @@ def list_ops() -> list[str]:
 def iter_ops() -> Iterator[Op]:
     """All registered ops, sorted by name."""
     return (_REGISTRY[name] for name in sorted(_REGISTRY))
+
+
+def _reads_mask(
+    name: str, inputs: tuple[str, ...], variadic: bool, reads: Sequence[str] | None
+) -> tuple[bool, ...] | None:
+    """``reads`` as one flag per input: None when every input is read."""
+    if reads is None:
+        return None
+    unknown = set(reads) - set(inputs)
+    if unknown or (variadic and reads):
+        raise ValueError(
+            f"op {name!r}: reads= names inputs {sorted(unknown) or list(reads)}, but its "
+            f"inputs are {inputs}"
+            + (" (an op with *xs reads all of them or none)" if variadic else "")
+        )
+    return tuple(n in reads for n in inputs)
 
 
 def op_error(name: str, datas: list[Any], exc: Exception) -> Exception:

@@ -118,7 +118,7 @@ def test_optimizer_step_between_two_backward_passes_of_a_retained_graph(make):
 def test_a_kept_forward_pass_does_not_block_training_but_its_backward_raises():
     w = al.tensor([1.0, 2.0], requires_grad=True)
     opt = optim.SGD([w], lr=0.5)
-    kept = (al.tanh(w) * 2).sum()  # evaluated with grad on, never differentiated
+    kept = (al.tanh(w) * w).sum()  # with grad on, never differentiated; multiply reads w
     (w * w).sum().backward()
     opt.step()
     np.testing.assert_allclose(w.data, [0.0, 0.0])
@@ -164,3 +164,16 @@ def test_no_grad_results_stay_writable():
         y = x * 2
     y.data[0] = 5.0
     assert (x * 1.0).detach().data.flags.writeable is False  # an op's output is a value
+
+
+def test_a_graph_whose_rules_never_read_a_parameter_is_not_disturbed_by_a_step():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([w], lr=0.5)
+    kept = al.tanh(w).sum()  # tanh's rule reads its output, never w's array
+    before = w.data
+    (w * 1.0).sum().backward()  # multiply by a constant reads only the constant
+    opt.step()
+    assert w.data is before  # nothing held w's array: changed in place, no copy
+    w.grad = None
+    kept.backward()  # the gradient of the graph that was built, at w = [1, 2]
+    np.testing.assert_allclose(w.grad, 1 - np.tanh([1.0, 2.0]) ** 2)

@@ -14,7 +14,7 @@ from ..registry import register
 from ..stability import check_divide, check_log
 
 
-@register("add")
+@register("add", reads=())
 def add(x, y):
     return np.add(x, y)
 
@@ -31,7 +31,7 @@ def _add_y(g, out, x, y):
     return g
 
 
-@register("subtract")
+@register("subtract", reads=())
 def subtract(x, y):
     return np.subtract(x, y)
 
@@ -65,7 +65,7 @@ def _multiply_y(g, out, x, y):
     return g * x
 
 
-@register("divide", check=check_divide)
+@register("divide", check=check_divide, reads=("y",))
 def divide(x, y):
     return np.divide(x, y)
 
@@ -82,7 +82,7 @@ def _divide_y(g, out, x, y):
     return -g * out / y
 
 
-@register("negative")
+@register("negative", reads=())
 def negative(x):
     return np.negative(x)
 
@@ -116,7 +116,7 @@ def _power_y(g, out, x, y):
     return g * out * np.log(np.where(zero_base, 1, x))
 
 
-@register("exp")
+@register("exp", reads=())
 def exp(x):
     return np.exp(x)
 
@@ -138,7 +138,7 @@ def _log(g, out, x):
     return g / x
 
 
-@register("sqrt")
+@register("sqrt", reads=())
 def sqrt(x):
     return np.sqrt(x)
 
@@ -149,7 +149,7 @@ def _sqrt(g, out, x):
     return g / (2 * out)
 
 
-@register("tanh")
+@register("tanh", reads=())
 def tanh(x):
     return np.tanh(x)
 
@@ -160,7 +160,7 @@ def _tanh(g, out, x):
     return g * (1 - out * out)
 
 
-@register("sigmoid")
+@register("sigmoid", reads=())
 def sigmoid(x):
     # 1 / (1 + exp(-x)) overflows for large -x; this form is exact and never does.
     return 0.5 * (1 + np.tanh(0.5 * x))
@@ -194,7 +194,7 @@ def _abs(g, out, x):
     return g * np.sign(x)
 
 
-@register("sign")
+@register("sign", reads=())
 def sign(x):
     return np.sign(x)
 
@@ -244,7 +244,7 @@ def _step(a: Any, b: Any) -> np.ndarray:
     return (a > b) + 0.5 * (a == b)
 
 
-@register("where")
+@register("where", reads=("condition",))
 def where(condition, x, y):
     return np.where(condition, x, y)
 
@@ -277,7 +277,7 @@ def _clip(g, out, x, a_min=None, a_max=None):
     return g * inside
 
 
-@register("astype")
+@register("astype", reads=())
 def astype(x, dtype=np.float64):
     return np.asarray(x).astype(dtype)
 

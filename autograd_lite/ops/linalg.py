@@ -44,7 +44,7 @@ def _matmul_b(g, out, a, b):
     return a.swapaxes(-1, -2) @ g
 
 
-@register("linear")
+@register("linear", reads=("x", "weight"))
 def linear(x, weight, bias):
     out = np.matmul(x, weight)
     bias = np.asarray(bias)

@@ -27,7 +27,7 @@ def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
-@register("sum", check=check_sum)
+@register("sum", check=check_sum, reads=())
 def sum_(x, axis=None, keepdims=False):
     return np.sum(x, axis=axis, keepdims=keepdims)
 
@@ -38,7 +38,7 @@ def _sum(g, out, x, axis=None, keepdims=False):
     return np.broadcast_to(g.reshape(kept_shape(x.shape, axis)), x.shape)
 
 
-@register("mean")
+@register("mean", reads=())
 def mean(x, axis=None, keepdims=False):
     if axis in (0, -1) and np.ndim(x) == 0:
         axis = None  # a 0-d mean over axis 0 or -1, as np.sum allows (np.mean does not)

@@ -16,7 +16,7 @@ from numpy.lib.array_utils import normalize_axis_index
 from ..registry import register
 
 
-@register("reshape")
+@register("reshape", reads=())
 def reshape(x, shape=None):
     if shape is None:
         raise TypeError("reshape needs a shape")
@@ -29,7 +29,7 @@ def _reshape(g, out, x, shape=None):
     return g.reshape(x.shape)
 
 
-@register("transpose")
+@register("transpose", reads=())
 def transpose(x, axes=None):
     return np.transpose(x, axes)
 
@@ -42,7 +42,7 @@ def _transpose(g, out, x, axes=None):
     return g.transpose(tuple(np.argsort([normalize_axis_index(a, x.ndim) for a in axes])))
 
 
-@register("broadcast_to")
+@register("broadcast_to", reads=())
 def broadcast_to(x, shape=None):
     if shape is None:
         raise TypeError("broadcast_to needs a shape")
@@ -55,7 +55,7 @@ def _broadcast_to(g, out, x, shape=None):
     return g
 
 
-@register("expand_dims")
+@register("expand_dims", reads=())
 def expand_dims(x, axis=None):
     if axis is None:
         raise TypeError("expand_dims needs an axis")
@@ -68,7 +68,7 @@ def _expand_dims(g, out, x, axis=None):
     return g.reshape(x.shape)
 
 
-@register("squeeze")
+@register("squeeze", reads=())
 def squeeze(x, axis=None):
     return np.squeeze(x, axis=axis)
 
@@ -79,7 +79,7 @@ def _squeeze(g, out, x, axis=None):
     return g.reshape(x.shape)
 
 
-@register("concatenate")
+@register("concatenate", reads=())
 def concatenate(*xs, axis=0):
     return np.concatenate(xs, axis=axis)
 
@@ -94,7 +94,7 @@ def _concatenate(g, out, *xs, argnum, axis=0):
     return g[tuple(index)]
 
 
-@register("stack")
+@register("stack", reads=())
 def stack(*xs, axis=0):
     return np.stack(xs, axis=axis)
 
@@ -107,7 +107,7 @@ def _stack(g, out, *xs, argnum, axis=0):
     return g[tuple(index)]
 
 
-@register("getitem")
+@register("getitem", reads=())
 def getitem(x, index=None):
     return x[index]
 
@@ -118,7 +118,7 @@ def _getitem(g, out, x, index=None):
     return add_at.compute(g, index=index, shape=x.shape)
 
 
-@register("add_at")
+@register("add_at", reads=())
 def add_at(x, index=None, shape=()):
     """Zeros of ``shape`` with ``x`` added at ``index``: the adjoint of indexing."""
     x = np.asarray(x)
