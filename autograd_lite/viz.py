@@ -3,7 +3,8 @@
 :func:`draw_graph` returns a ``graphviz.Digraph`` (shown as SVG in Jupyter by graphviz's own
 display hook); :func:`graph_to_json` gives the same nodes, edges and labels as JSON text, for
 diffs and regression fixtures; :func:`render` writes svg, png or pdf (which need the Graphviz
-program ``dot``) or the DOT source (which needs nothing). Both read the graph through
+program ``dot``) or the DOT source (which needs nothing), through the one atomic writer of
+:mod:`autograd_lite.files`. Both read the graph through
 :mod:`autograd_lite.graph_records`: breadth first from the outputs, without recursion.
 
 The picture's convention (``legend=True`` draws it in a corner):
@@ -28,6 +29,7 @@ import shutil
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import write_atomically
 from .graph_records import Node, read_graph
 from .tensor import Tensor
 
@@ -165,7 +167,7 @@ def render(
         content = graph.source.encode("utf-8")
     else:
         content = _pipe(graph, fmt)
-    _write_whole(path, content)
+    write_atomically(path, content)
     return path
 
 
@@ -184,19 +186,6 @@ def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
         return bytes(graph.pipe(format=fmt))
     except graphviz.ExecutableNotFound:
         raise missing from None
-
-
-def _write_whole(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a partial file. (Opened as
-    any file is, so it gets the usual permissions; mkstemp's would be private.)"""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as f:
-            f.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
 
 
 def _html_label(node: Node) -> str:

@@ -22,6 +22,7 @@ import numpy as np
 
 from .. import expr
 from ..cli import UsageError
+from ..files import write_atomically
 from ..registry import get_op, list_ops
 from ..tensor import Tensor, tensor
 from ..viz import DEFAULT_MAX_NODES, FORMATS, DotNotFoundError, draw_graph, graph_to_json, render
@@ -196,7 +197,7 @@ def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str) -> None:
         return
     try:
         if fmt == "json":
-            Path(args.output).write_text(graph_to_json(value, **shown) + "\n")
+            write_atomically(args.output, (graph_to_json(value, **shown) + "\n").encode())
         else:
             render(draw_graph(value, legend=args.legend, **shown), args.output, fmt)
     except DotNotFoundError as exc:

@@ -227,15 +227,14 @@ def _progress(epochs: Iterable[Any], total: int) -> Iterator[Any]:
 
 def _write_metrics(history: list[Any], path: Path) -> None:
     """metrics.csv: a header, then one row per epoch (floats written in full)."""
-    from ..files import replaced_atomically
+    from ..files import write_atomically
     from ..training import EpochMetrics
 
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
     writer.writerow(EpochMetrics.header())
     writer.writerows(m.row() for m in history)
-    with replaced_atomically(path) as f:
-        f.write(text.getvalue().encode())
+    write_atomically(path, text.getvalue().encode())
 
 
 def _interrupted(history: list[Any], out: Path, made_up_name: bool) -> int:
