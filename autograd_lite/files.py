@@ -1,22 +1,26 @@
-"""Writing a file so that an interrupted write never leaves half a file under its name.
+"""Writing files so that an interrupted write never leaves half a file under its name.
 
-Every file the project writes goes through :func:`replaced_atomically` (or its shorthand
-:func:`write_atomically`): the bytes go to a temporary file in the same directory, which is
-flushed to disk and then renamed over the final name with ``os.replace`` (atomic on POSIX and
-Windows). A symbolic link under the final name is replaced by the new file, never written
-through, so a link cannot redirect a write onto another file. If anything fails or the user
-presses Ctrl-C, the temporary file is removed and whatever was under the final name before
-is still there, whole. A process killed outright (SIGKILL) cannot remove its temporary file;
-:func:`remove_leftovers` clears such files in a later run.
+Every file the project writes goes through :func:`write_together` (directly, or through its
+shorthands :func:`write_atomically` and :func:`replaced_atomically`): the bytes go to a
+temporary file in the same directory, which is flushed to disk and then renamed over the
+final name with ``os.replace`` (atomic on POSIX and Windows). A symbolic link under the final
+name is replaced by the new file, never written through, so a link cannot redirect a write
+onto another file. If anything fails or the user presses Ctrl-C, the temporary files are
+removed and whatever was under the final names before is still there, whole. Files that
+belong together are all flushed before the first rename, and :func:`interrupts_deferred`
+keeps a Ctrl-C from falling between the renames. A process killed outright (SIGKILL) cannot
+remove its temporary file; :func:`remove_leftovers` clears such files in a later run.
 """
 
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import re
+import signal
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
 
@@ -31,7 +35,8 @@ def temporary_name(path: Path) -> Path:
 
 @contextlib.contextmanager
 def replaced_atomically(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
-    """A binary file to write; it takes ``path``'s place only if the block ends normally.
+    """A binary file to write; it takes ``path``'s place (through :func:`write_together`)
+    only if the block ends normally.
 
     >>> import tempfile
     >>> target = Path(tempfile.mkdtemp()) / "out.txt"
@@ -40,21 +45,9 @@ def replaced_atomically(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     >>> target.read_bytes()
     b'hello'
     """
-    path = Path(path)
-    temporary = temporary_name(path)
-    try:
-        # Opened as any file is ("x": never an existing one), so it gets the usual
-        # permissions; mkstemp's would be private.
-        with open(temporary, "xb") as f:
-            yield f
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)  # replaces a symlink itself, not its target
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(temporary)
-        raise
-    _sync_directory(path.parent)
+    buffer = io.BytesIO()  # the files written are small (pictures, checkpoints, CSV)
+    yield buffer
+    write_together([(path, buffer.getvalue())])
 
 
 def write_atomically(path: str | os.PathLike[str], content: bytes) -> None:
@@ -66,8 +59,65 @@ def write_atomically(path: str | os.PathLike[str], content: bytes) -> None:
     >>> target.read_bytes()
     b'hello'
     """
-    with replaced_atomically(path) as f:
-        f.write(content)
+    write_together([(path, content)])
+
+
+def write_together(files: Sequence[tuple[str | os.PathLike[str], bytes]]) -> None:
+    """Write several files so that they change together as nearly as the file system allows:
+    every temporary file is written and flushed to disk first (a failure there changes
+    nothing), then they are renamed in the order given, back to back. Put the file that
+    commits the others (a checkpoint that records its metrics) first. An OSError names the
+    final path it was writing.
+    """
+    temporaries: list[tuple[Path, Path]] = []
+    try:
+        for target, content in files:
+            path = Path(target)
+            temporary = temporary_name(path)
+            temporaries.append((temporary, path))
+            try:
+                # Opened as any file is ("x": never an existing one), so it gets the usual
+                # permissions; mkstemp's would be private.
+                with open(temporary, "xb") as f:
+                    f.write(content)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                exc.filename = str(path)
+                raise
+        for temporary, path in temporaries:
+            try:
+                os.replace(temporary, path)  # replaces a symlink itself, not its target
+            except OSError as exc:
+                exc.filename = str(path)
+                raise
+    except BaseException:
+        for temporary, _ in temporaries:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(temporary)
+        raise
+    for folder in dict.fromkeys(path.parent for _, path in temporaries):
+        _sync_directory(folder)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block until the block has ended, so that
+    files committed together are never split by it; then raise KeyboardInterrupt as usual.
+    Only the main thread receives signals; elsewhere the block runs as it is."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, frame: received.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if received and previous is signal.default_int_handler:
+        raise KeyboardInterrupt
+    if received and callable(previous):
+        previous(signal.SIGINT, None)
 
 
 def remove_leftovers(folder: str | os.PathLike[str], names: Iterable[str]) -> list[Path]:
