@@ -26,6 +26,7 @@ import html
 import json
 import os
 import shutil
+import subprocess
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -143,11 +144,14 @@ def render(
     graph: graphviz.Digraph,
     path: str | os.PathLike[str],
     format: str | None = None,  # noqa: A002  (graphviz's own name for it)
+    timeout: float | None = None,
 ) -> Path:
     """Write ``graph`` to ``path`` as svg, png, pdf or dot (by default from the suffix).
 
     svg, png and pdf need the Graphviz program ``dot``; without it :class:`DotNotFoundError`
-    says how to install it, and nothing is written. The file appears whole or not at all.
+    says how to install it, and nothing is written. ``dot`` gets ``timeout`` seconds; when
+    they pass it is killed, ``subprocess.TimeoutExpired`` is raised and nothing is written.
+    The file appears whole or not at all.
 
     >>> import tempfile, autograd_lite as al
     >>> x = al.tensor(1.0, requires_grad=True, name="x")
@@ -166,26 +170,34 @@ def render(
     if fmt == "dot":
         content = graph.source.encode("utf-8")
     else:
-        content = _pipe(graph, fmt)
+        content = _pipe(graph, fmt, timeout)
     write_atomically(path, content)
     return path
 
 
-def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
-    import graphviz
-
-    missing = DotNotFoundError(
-        f"rendering to {fmt} needs the Graphviz program 'dot', which is not on PATH; install "
-        "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
-        "conda: conda install -c conda-forge graphviz), or write the DOT source (a .dot file, "
-        "or graph.source), which needs no program"
+def _pipe(graph: graphviz.Digraph, fmt: str, timeout: float | None) -> bytes:
+    """The picture as ``fmt`` from Graphviz's ``dot``, run with ``timeout`` seconds: on
+    expiry the process is killed and subprocess.TimeoutExpired raised."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise DotNotFoundError(
+            f"rendering to {fmt} needs the Graphviz program 'dot', which is not on PATH; "
+            "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+            "graphviz; conda: conda install -c conda-forge graphviz), or write the DOT source "
+            "(a .dot file, or graph.source), which needs no program"
+        )
+    done = subprocess.run(
+        [dot, f"-T{fmt}"],
+        input=graph.source.encode("utf-8"),
+        capture_output=True,
+        timeout=timeout,
+        check=False,
     )
-    if shutil.which("dot") is None:
-        raise missing
-    try:
-        return bytes(graph.pipe(format=fmt))
-    except graphviz.ExecutableNotFound:
-        raise missing from None
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(
+            done.returncode, done.args, done.stdout, done.stderr.decode("utf-8", "replace")
+        )
+    return done.stdout
 
 
 def _html_label(node: Node) -> str:
