@@ -25,6 +25,7 @@ from .. import expr
 from ..cli import UsageError
 from ..deadline import Deadline, TimedOut, deadline
 from ..files import write_atomically
+from ..graph_records import read_graph
 from ..registry import get_op, list_ops
 from ..tensor import Tensor, tensor
 from ..viz import DEFAULT_MAX_NODES, FORMATS, DotNotFoundError, draw_graph, graph_to_json, render
@@ -267,7 +268,8 @@ def _render_in_time(value: Tensor, args: argparse.Namespace, fmt: str, clock: De
         return
     except subprocess.TimeoutExpired:
         pass
-    fewer = max(args.max_nodes // 4, 1)
+    drawn = len(read_graph([value], show_data=False, max_nodes=args.max_nodes).nodes)
+    fewer = max(min(args.max_nodes, drawn) // 4, 1)
     print(
         f"warning: Graphviz did not lay out the picture in {clock.seconds / 2:.3g} s; drawing "
         f"the {fewer} nodes nearest the output instead (--max-nodes)",
