@@ -37,10 +37,11 @@ EXAMPLE = """example:
 
 EXPR may use numbers, input names, + - * / ** @, unary minus, indexing with constant
 indices (x[0, 1:]) and the registered ops by name with constant attributes (sum(x, axis=1)).
-Anything else is refused before anything runs. Limits: {limit:,} elements for an input or
-any result, {total:,} for all the arrays of the expression together, exponents up to
-{exponent}, {length:,} characters. An EXPR that starts with - needs -- before it when it has
-no space: autograd-lite graph -- -x
+Anything else is refused before anything runs. Limits, priced from the shapes before
+anything runs: {limit:,} elements for an input, any result or any gradient, {total:,} for
+all the arrays of the expression together, {work:.0e} floating-point operations with the
+gradients, exponents up to {exponent}, {length:,} characters. An EXPR that starts with -
+needs -- before it when it has no space: autograd-lite graph -- -x
 """
 
 # Errors the engine raises for a well-formed expression it cannot compute (a shape mismatch,
@@ -55,6 +56,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EXAMPLE.format(
         limit=expr.MAX_ELEMENTS,
         total=expr.MAX_TOTAL_ELEMENTS,
+        work=expr.MAX_WORK,
         exponent=expr.MAX_EXPONENT,
         length=expr.MAX_LENGTH,
     )
