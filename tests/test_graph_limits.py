@@ -67,7 +67,7 @@ def refusal(code: int, out: str, err: str) -> str:
         ),
         (
             ["+".join(["sum(a@b)"] * 222), "--shape", "a=316x31623", "--shape", "b=31623x316"],
-            "matmul would take the work of the expression to about 3.8e+10 floating-point "
+            "matmul would take the work of the expression to about 4e+10 floating-point "
             "operations with its gradients (more than the limit of 2e+10",
         ),
         (

@@ -25,6 +25,8 @@ MATMUL = ("matmul", "linear")
 # backward (an exp, its rule's product with g, the engine's sum back to the input's shape);
 # measured against matmul's: on one machine either kind of work ran at about 1e10 per second.
 ELEMENT_WORK = 40
+# Ops that took several times the time of a sum per element, forward and backward.
+HEAVIER = {"logsumexp": 4, "max": 2, "min": 2, "power": 2}
 # A stack of small products costs numpy a call per matrix, whatever the matrix's size.
 MATRIX_WORK = 100
 
@@ -57,9 +59,11 @@ def op_cost(name: str, shapes: Sequence[Shape], attrs: Mapping[str, Any], grad: 
         k = a[-1]
         n = b[-1] if len(b) > 1 else 1
         gradient = max(gradient, batch * m * k, batch * k * n)  # g @ b.T and a.T @ g
-        forward = 2 * batch * m * k * n + elements + MATRIX_WORK * batch
+        products = 2 * batch * m * k * n + MATRIX_WORK * batch
     else:
-        forward = ELEMENT_WORK * (elements + sum(sizes)) // 3
+        products = 0
+    weight = ELEMENT_WORK * HEAVIER.get(name, 1)
+    forward = products + weight * (elements + sum(sizes)) // 3
     if not grad:
         return Cost(shape, elements, 0, forward)
     return Cost(shape, elements, gradient, 3 * forward)

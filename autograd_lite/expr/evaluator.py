@@ -45,7 +45,7 @@ def estimate(program: Program, shapes: Mapping[str, Sequence[int]], grad: bool =
     >>> from autograd_lite.expr import check
     >>> ops = {name: al.get_op(name) for name in al.list_ops()}
     >>> estimate(check("sum(a @ b)", ops), {"a": (2, 3), "b": (3, 4)}).work
-    828
+    1842
     """
     inputs = {name: stand_in(shapes.get(name, ())) for name in program.names}
     estimator = _Estimator(program, inputs, grad)
