@@ -194,3 +194,39 @@ def test_train_refuses_features_too_large_to_standardise_and_writes_nothing(tmp_
     err = capsys.readouterr().err.splitlines()
     assert len(err) == 1 and "X holds values too large to standardise" in err[0]
     assert not (tmp_path / "run").exists()
+
+
+def test_a_checkpoint_bomb_is_refused_by_nn_load_under_a_memory_limit(tmp_path):
+    zip_of(tmp_path / "model.npz", {"W1.npy": (npy_header((640 * MIB // 8,)), 640)})
+    code = (
+        "from autograd_lite import nn\n"
+        "try:\n"
+        "    nn.load(nn.ThreeLayerNet(3, 2, 2), 'model.npz')\n"
+        "except nn.CheckpointError as exc:\n"
+        "    print(exc)\n"
+    )
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (LIMIT, LIMIT))
+
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        preexec_fn=limit,
+        timeout=60,
+        env={**os.environ, "OPENBLAS_NUM_THREADS": "1"},
+    )
+    assert (done.returncode, done.stderr) == (0, "")
+    assert done.stdout == (
+        "checkpoint model.npz: entry W1 holds 671,088,768 bytes uncompressed, more than the "
+        f"limit of {archives.MAX_BYTES:,} bytes for the whole file\n"
+    )
+
+
+def test_a_checkpoint_saved_without_a_record_has_none(tmp_path):
+    nn.save(nn.Linear(2, 3, rng=0), tmp_path / "layer.npz")
+    assert nn.checkpoint.read_record(tmp_path / "layer.npz") is None
+    nn.save(nn.Linear(2, 3, rng=0), tmp_path / "layer.npz", record={"epoch": 4})
+    assert nn.checkpoint.read_record(tmp_path / "layer.npz") == {"epoch": 4}
