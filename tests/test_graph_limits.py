@@ -270,7 +270,7 @@ shape_specs = st.lists(
 )
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     text=EXPRESSIONS,
     specs=shape_specs,
