@@ -11,10 +11,11 @@ array([ 0.09 ,  0.245, -0.335])
 from __future__ import annotations
 
 from collections.abc import Sequence
+from importlib import metadata as _metadata
 from typing import Any
 
 from .anomaly import AnomalyError, detect_anomaly
-from .engine import enable_grad, is_grad_enabled, no_grad
+from .engine import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .local import check_local, local_jacobian
@@ -64,6 +65,11 @@ from .tensor import Tensor, tensor
 from .trace import BackwardTrace, trace_backward
 from .viz import draw_graph, graph_to_json
 
+try:
+    __version__ = _metadata.version("autograd-lite")  # the one source: pyproject.toml's version
+except _metadata.PackageNotFoundError:  # imported from a source tree that was never installed
+    __version__ = "0+unknown"
+
 # isort: off
 from . import data, nn, optim  # these build on the engine above, so they come last
 # isort: on
@@ -88,6 +94,7 @@ def stack(tensors: Sequence[Any], axis: int = 0) -> Tensor:
 
 
 __all__ = [
+    "__version__",
     "data",
     "nn",
     "optim",
@@ -144,6 +151,7 @@ __all__ = [
     "register",
     "relu",
     "reshape",
+    "set_grad_enabled",
     "sigmoid",
     "sign",
     "softmax",

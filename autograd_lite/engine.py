@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
@@ -49,16 +49,23 @@ class _SetGradMode:
     def __call__(self, func: F) -> F:
         import functools
 
+        enabled = self.enabled
+
         @functools.wraps(func)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with type(self)(self.enabled):
+            with _SetGradMode(enabled):
                 return func(*args, **kwargs)
 
         return wrapper  # type: ignore[return-value]
 
 
-def no_grad() -> _SetGradMode:
-    """Turn recording off in this thread, as a ``with`` block or a decorator.
+@overload
+def no_grad(func: None = None) -> _SetGradMode: ...
+@overload
+def no_grad(func: F) -> F: ...
+def no_grad(func: F | None = None) -> _SetGradMode | F:
+    """Turn recording off in this thread, as a ``with`` block or a decorator (``@no_grad``
+    or ``@no_grad()``, as PyTorch allows both).
 
     >>> import autograd_lite as al
     >>> w = al.tensor([1.0], requires_grad=True)
@@ -67,12 +74,49 @@ def no_grad() -> _SetGradMode:
     >>> y.requires_grad
     False
     """
-    return _SetGradMode(False)
+    return _SetGradMode(False) if func is None else _SetGradMode(False)(func)
 
 
-def enable_grad() -> _SetGradMode:
-    """Turn recording back on in this thread (inside a ``no_grad`` block, say)."""
-    return _SetGradMode(True)
+@overload
+def enable_grad(func: None = None) -> _SetGradMode: ...
+@overload
+def enable_grad(func: F) -> F: ...
+def enable_grad(func: F | None = None) -> _SetGradMode | F:
+    """Turn recording back on in this thread (inside a ``no_grad`` block, say); a ``with``
+    block or a decorator, with or without parentheses."""
+    return _SetGradMode(True) if func is None else _SetGradMode(True)(func)
+
+
+class set_grad_enabled:  # noqa: N801  (PyTorch's name)
+    """Set recording on or off in this thread, as PyTorch's ``set_grad_enabled``: at once when
+    called, and as a ``with`` block or a decorator, which restore the mode afterwards.
+
+    >>> import autograd_lite as al
+    >>> with al.set_grad_enabled(False):
+    ...     al.is_grad_enabled()
+    False
+    >>> al.is_grad_enabled()
+    True
+    """
+
+    def __init__(self, mode: bool) -> None:
+        if not isinstance(mode, (bool, np.bool_)):
+            raise TypeError(
+                f"set_grad_enabled(mode): mode must be True or False, got {type(mode).__name__}"
+            )
+        self.enabled = bool(mode)
+        self.previous = grad_mode.enabled
+        grad_mode.enabled = self.enabled
+
+    def __enter__(self) -> None:
+        grad_mode.enabled = self.enabled
+
+    def __exit__(self, *exc: object) -> None:
+        grad_mode.enabled = self.previous
+
+    def __call__(self, func: F) -> F:
+        grad_mode.enabled = self.previous  # as a decorator it changes nothing until called
+        return _SetGradMode(self.enabled)(func)
 
 
 def is_grad_enabled() -> bool:
@@ -183,6 +227,11 @@ def _run(
                 "its saved values were released by the first backward(); call "
                 "backward(retain_graph=True) the first time to differentiate again"
             )
+        hold = t._hold
+        if hold is not None:
+            replaced = hold.replaced()
+            if replaced is not None:
+                raise stale_input_error(op.name, t._inputs, saved, replaced)
         kwargs = t._attrs
         if create_graph:  # rules run on Tensors, so that they are recorded
             args: Sequence[Any] = t._inputs
@@ -236,6 +285,7 @@ def _run(
                 ready.append(x)
         if not retain_graph:
             t._saved = RELEASED  # after its rules ran: a rule that raised leaves it usable
+            t._hold = None  # its leaves' and constants' arrays may be written again
     return reached
 
 
@@ -302,4 +352,5 @@ def _seed(output: Tensor, grad: Any, create_graph: bool) -> Any:
 
 
 from . import anomaly  # noqa: E402  (these import this module first)
+from .inplace import stale_input_error  # noqa: E402
 from .tensor import Tensor  # noqa: E402

@@ -1,23 +1,24 @@
 """Function transforms: grad, value_and_grad, vjp, jvp, jacobian and hessian.
 
-Each transform takes a function of arrays (or Tensors) and returns a function. Called from
-outside any transform, it runs a plain backward and returns numpy arrays. Called inside
-another transform (the argument is then a Tensor being differentiated), it records its
-backward pass, so its result is a Tensor that the outer transform differentiates again:
-``grad(grad(f))`` is the second derivative, ``jacobian(grad(f))`` the Hessian.
+Each transform takes a function of arrays (or Tensors) and returns a function. Given plain
+values, it runs a plain backward and returns numpy arrays. Given a Tensor that requires
+grad (inside another transform, or a tensor of the user's graph), it records its backward
+pass, so its result is a Tensor that can be differentiated again, never a constant cut
+from the graph: ``grad(grad(f))`` is the second derivative, ``jacobian(grad(f))`` the Hessian.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 import numpy as np
 
-from .engine import grad_mode, reverse_pass
+from .engine import enable_grad, grad_mode, reverse_pass
 from .interop import as_array
 from .tensor import Tensor
 
@@ -118,11 +119,18 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         _, vjp_fn = vjp(f, *primals)
         total: Any = 0.0
         for g, t in zip(vjp_fn(u), tangents, strict=True):
-            total = total + (g * _constant(t, g)).sum()
+            # a Tensor tangent stays one, so the result is differentiable in the tangents too
+            total = total + (g * (t if isinstance(t, Tensor) else _constant(t, g))).sum()
         return total
 
     out = vjp(f, *primals)[0]
-    return out, grad(pullback_dot_tangents)(np.zeros_like(np.asarray(out), dtype=np.float64))
+    zeros = np.zeros(out.shape if isinstance(out, Tensor) else np.shape(out))
+    if isinstance(out, Tensor) or any(_in_a_graph(t) for t in tangents):
+        # given tensors of a graph: the grad over u must record too, or its result is a
+        # constant cut from that graph
+        with _nested():
+            return out, grad(pullback_dot_tangents)(zeros)
+    return out, grad(pullback_dot_tangents)(zeros)
 
 
 def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
@@ -168,9 +176,10 @@ def hessian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 class _Transform:
     """One call of a transform: wraps the arguments as inputs, runs f, pulls gradients back.
 
-    Outside other transforms (depth 0) the arguments become fresh leaves and the results
-    are numpy arrays. Inside one, Tensor arguments that require grad are used as they are,
-    the backward pass is recorded, and the results are Tensors.
+    Outside other transforms, given plain values, the arguments become fresh leaves and the
+    results are numpy arrays. Inside one, or given a Tensor that requires grad, such Tensor
+    arguments are used as they are, the backward pass is recorded, and the results are
+    Tensors.
     """
 
     def __init__(self, args: Sequence[Any], argnums: Argnums) -> None:
@@ -180,7 +189,8 @@ class _Transform:
                 raise ValueError(f"argnums {i} is out of range for {len(args)} argument(s)")
         self.argnums = tuple(i % len(args) for i in self.argnums)
         self.as_tuple = not isinstance(argnums, int)
-        self.nested = _depth.value > 0 and grad_mode.enabled
+        given_a_graph = any(_in_a_graph(args[i]) for i in self.argnums)
+        self.nested = (_depth.value > 0 or given_a_graph) and grad_mode.enabled
         self.args = [self._as_input(a) if i in self.argnums else a for i, a in enumerate(args)]
 
     def _as_input(self, a: Any) -> Tensor:
@@ -196,7 +206,8 @@ class _Transform:
         _depth.value -= 1
 
     def run(self, f: Callable[..., Any]) -> Tensor:
-        out = f(*self.args)
+        with enable_grad():  # a transform differentiates even inside no_grad, as torch.func
+            out = f(*self.args)
         return out if isinstance(out, Tensor) else Tensor(as_array(out))
 
     def gradients(self, out: Tensor, seed: Any, retain_graph: bool = False) -> dict[Tensor, Any]:
@@ -222,6 +233,21 @@ class _Transform:
         return out if self.nested else out.data
 
 
+@contextlib.contextmanager
+def _nested() -> Iterator[None]:
+    """Inside this block transforms record their backward, as inside another transform."""
+    _depth.value += 1
+    try:
+        yield
+    finally:
+        _depth.value -= 1
+
+
+def _in_a_graph(a: Any) -> bool:
+    """A Tensor that requires grad, while grad mode is on."""
+    return isinstance(a, Tensor) and a.requires_grad and grad_mode.enabled
+
+
 def _ones(out: Tensor, nested: bool) -> Any:
     ones = np.ones(out.shape, dtype=out.dtype)
     return Tensor(ones) if nested else ones
@@ -229,7 +255,7 @@ def _ones(out: Tensor, nested: bool) -> Any:
 
 def _constant(value: Any, like: Any) -> Any:
     data = value.data if isinstance(value, Tensor) else np.asarray(value)
-    return data.astype(np.result_type(data, np.asarray(like).dtype, np.float64))
+    return data.astype(np.result_type(data, like.dtype, np.float64))
 
 
 def _stack_rows(rows: list[Any], out_shape: tuple[int, ...], arg: Any) -> Any:

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine import no_grad
 from .functional import _vjp, jacobian
 from .tensor import Tensor
 
@@ -69,7 +70,8 @@ def gradgradcheck(
     """
     args = _float64_inputs(inputs)
     checked = tuple(i for i, a in enumerate(args) if a.dtype.kind == "f")
-    out_shape = np.shape(np.asarray(_flatten(f(*args))))
+    with no_grad():
+        out_shape = np.shape(_values(_flatten(f(*[_as_tensor(a) for a in args]))))
     cotangent = np.random.default_rng(seed).standard_normal(out_shape)
 
     def first_derivative(*xs: Any) -> Any:
@@ -139,17 +141,43 @@ def central_differences(
     f: Callable[..., Any], args: Sequence[Any], i: int, x: np.ndarray, eps: float
 ) -> Any:
     """For each element j of ``x`` (standing in for ``args[i]``): (f(x + eps e_j) -
-    f(x - eps e_j)) / 2 eps, as a float64 array."""
-    args = list(args)
-    for j in np.ndindex(x.shape):
-        value = x[j]
-        x[j] = value + eps
-        # np.array copies: f may return a view of x (reshape does), which x[j] = ... changes
-        plus = np.array(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
-        x[j] = value - eps
-        minus = np.array(f(*args[:i], x, *args[i + 1 :]), dtype=np.float64)
-        x[j] = value
-        yield j, (plus - minus) / (2 * eps)
+    f(x - eps e_j)) / 2 eps, as a float64 array.
+
+    ``f`` gets Tensors for the floating-point arguments, as in the analytic pass, so any
+    Tensor method works in it; it runs under ``no_grad``, so nothing is recorded.
+    """
+    inputs = [_as_tensor(a) for a in args]
+    perturbed = inputs[i] = _as_tensor(x)
+    perturbed.data = x  # the Tensor reads x itself, which each step below perturbs
+    with no_grad():
+        for j in np.ndindex(x.shape):
+            value = x[j]
+            x[j] = value + eps
+            # np.array copies: f may return a view of x (reshape does), which x[j] changes
+            plus = np.array(_values(f(*inputs)), dtype=np.float64)
+            x[j] = value - eps
+            minus = np.array(_values(f(*inputs)), dtype=np.float64)
+            x[j] = value
+            yield j, (plus - minus) / (2 * eps)
+
+
+def _as_tensor(a: Any) -> Any:
+    """A floating-point array as a Tensor (as the analytic pass gives it); others unchanged."""
+    if isinstance(a, np.ndarray) and a.dtype.kind == "f":
+        return Tensor(a, requires_grad=True)
+    return a
+
+
+def _values(out: Any) -> Any:
+    return out.data if isinstance(out, Tensor) else out
+
+
+def mismatches(analytic: Any, numeric: Any, atol: Any, rtol: float) -> np.ndarray:
+    """Where the analytic and numeric derivatives differ: by more than the tolerance, or
+    by a NaN or an infinity on one side only (a NaN compared with ``>`` is never "more")."""
+    with np.errstate(invalid="ignore"):
+        close = np.abs(analytic - numeric) <= atol + rtol * np.abs(numeric)
+    return ~(close | (analytic == numeric) | (np.isnan(analytic) & np.isnan(numeric)))
 
 
 def _compare(
@@ -157,7 +185,7 @@ def _compare(
 ) -> None:
     analytic = np.asarray(analytic, dtype=np.float64).reshape(numeric.shape)
     diff = np.abs(analytic - numeric)
-    bad = diff > atol + rtol * np.abs(numeric)
+    bad = mismatches(analytic, numeric, atol, rtol)
     if not bad.any():
         return
     where = tuple(int(k) for k in np.argwhere(bad)[0])

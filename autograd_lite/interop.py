@@ -68,7 +68,7 @@ def _unwrap(x: Any) -> Any:
 
 
 def _is_float(result: Any) -> bool:
-    if isinstance(result, tuple):
+    if isinstance(result, (tuple, list)):  # np.split's parts, say, of unequal shapes
         return any(_is_float(r) for r in result)
     return np.asarray(result).dtype.kind in "fc"
 

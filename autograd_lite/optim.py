@@ -13,6 +13,7 @@ from collections.abc import Iterable
 import numpy as np
 
 from .engine import no_grad
+from .inplace import writable
 from .tensor import Tensor
 
 
@@ -91,7 +92,8 @@ class SGD(Optimizer):
                 v = g.copy() if v is None else self.momentum * v + g
                 self.velocity[i] = v
                 g = v
-            p.data -= self.lr * g
+            data = writable(p)
+            data -= self.lr * g
 
 
 class Adam(Optimizer):
@@ -143,4 +145,5 @@ class Adam(Optimizer):
             m += (1 - b1) * g
             v *= b2
             v += (1 - b2) * g * g
-            p.data -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+            data = writable(p)
+            data -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)

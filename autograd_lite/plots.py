@@ -33,9 +33,19 @@ def _save(figure: Any, path: str | os.PathLike[str]) -> None:
         figure.savefig(f, format="png", dpi=100)
 
 
-def plot_history(history: Sequence[EpochMetrics], path: str | os.PathLike[str]) -> None:
-    """Save the training loss (left) and the train and test accuracy (right) per epoch."""
+def plot_history(
+    history: Sequence[EpochMetrics], path: str | os.PathLike[str], title: str | None = None
+) -> None:
+    """Save the training loss (left) and the train and test accuracy (right) per epoch, under
+    ``title`` (the train command gives the data set and the settings)."""
+    _save(history_figure(history, title), path)
+
+
+def history_figure(history: Sequence[EpochMetrics], title: str | None = None) -> Any:
+    """The figure :func:`plot_history` saves."""
     figure, (loss_axes, accuracy_axes) = _new_figure(10, 4, columns=2)
+    if title:
+        figure.suptitle(title, fontsize=10)
     epochs = [m.epoch for m in history]
     loss_axes.plot(epochs, [m.train_loss for m in history], marker=".", color="tab:red")
     loss_axes.set(xlabel="epoch", ylabel="cross-entropy", title="training loss")
@@ -47,7 +57,7 @@ def plot_history(history: Sequence[EpochMetrics], path: str | os.PathLike[str]) 
     accuracy_axes.legend(loc="lower right")
     for axes in (loss_axes, accuracy_axes):
         axes.grid(alpha=0.3)
-    _save(figure, path)
+    return figure
 
 
 def plot_decision_boundary(
@@ -56,32 +66,68 @@ def plot_decision_boundary(
     y: np.ndarray,
     path: str | os.PathLike[str],
     title: str = "decision boundary",
+    test: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> None:
-    """Save the classes ``predict`` gives over the plane around 2-D points X, with X on top.
+    """Save the classes ``predict`` gives over the plane around 2-D points X (labels y), with
+    the points on top: circles, and the ``test`` points (X_test, y_test) as triangles; a
+    legend names the classes and the two kinds of points.
 
     ``predict`` maps an (n, 2) array of points to n class labels.
     """
+    _save(boundary_figure(predict, X, y, title, test), path)
+
+
+def boundary_figure(
+    predict: Callable[[np.ndarray], np.ndarray],
+    X: np.ndarray,
+    y: np.ndarray,
+    title: str = "decision boundary",
+    test: tuple[np.ndarray, np.ndarray] | None = None,
+) -> Any:
+    """The figure :func:`plot_decision_boundary` saves."""
+    from matplotlib import colormaps
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    every_x = X if test is None else np.concatenate([X, test[0]])
+    every_y = y if test is None else np.concatenate([y, test[1]])
     margin = 0.5
-    (x_low, y_low), (x_high, y_high) = X.min(axis=0) - margin, X.max(axis=0) + margin
+    (x_low, y_low), (x_high, y_high) = every_x.min(axis=0) - margin, every_x.max(axis=0) + margin
     grid_x, grid_y = np.meshgrid(np.linspace(x_low, x_high, 300), np.linspace(y_low, y_high, 300))
     with no_grad():
         classes = predict(np.column_stack([grid_x.ravel(), grid_y.ravel()]))
     figure, axes = _new_figure(6, 5)
-    n_classes = int(max(classes.max(), y.max())) + 1
+    n_classes = int(max(classes.max(), every_y.max())) + 1
+    colours = colormaps["coolwarm"].resampled(max(n_classes, 2))
     levels = np.arange(n_classes + 1) - 0.5
     axes.contourf(
-        grid_x, grid_y, classes.reshape(grid_x.shape), levels=levels, cmap="coolwarm", alpha=0.3
+        grid_x, grid_y, classes.reshape(grid_x.shape), levels=levels, cmap=colours, alpha=0.3
     )
-    axes.scatter(
-        X[:, 0],
-        X[:, 1],
-        c=y,
-        cmap="coolwarm",
-        vmin=0,
-        vmax=n_classes - 1,
-        s=10,
-        edgecolors="k",
-        linewidths=0.3,
-    )
+    kinds = [("train", X, y, "o", 12)] + ([] if test is None else [("test", *test, "^", 22)])
+    for _, points, labels, marker, size in kinds:
+        axes.scatter(
+            points[:, 0],
+            points[:, 1],
+            c=labels,
+            cmap=colours,
+            vmin=0,
+            vmax=max(n_classes - 1, 1),
+            s=size,
+            marker=marker,
+            edgecolors="k",
+            linewidths=0.3,
+        )
+    entries: list[Any] = [
+        Patch(color=colours(k / max(n_classes - 1, 1)), label=f"class {k}")
+        for k in range(n_classes)
+    ]
+    entries += [
+        Line2D(
+            [], [], marker=marker, linestyle="", color="grey", markeredgecolor="k",
+            label=f"{kind} ({len(points)} points)",
+        )
+        for kind, points, _, marker, _ in kinds
+    ]  # fmt: skip
+    axes.legend(handles=entries, loc="best", fontsize=8, framealpha=0.8)
     axes.set(xlabel="x1", ylabel="x2", title=title)
-    _save(figure, path)
+    return figure

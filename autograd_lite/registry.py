@@ -30,6 +30,7 @@ import numpy as np
 
 from . import anomaly, stability
 from .engine import grad_mode
+from .inplace import hold_saved
 from .tensor import Tensor, new_tensor
 
 Rule = Callable[..., Any]
@@ -99,12 +100,15 @@ class Op:
             args = self._bind_attrs(args, attrs)
         datas = []
         needs_grad = False
+        guarded = False  # saves a leaf's or a constant's array, to guard (see inplace.py)
         for a in args:
             if isinstance(a, Tensor):
                 datas.append(a.data)
                 needs_grad = needs_grad or a.requires_grad
+                guarded = guarded or a._op is None
             else:
                 datas.append(a)
+                guarded = guarded or type(a) is np.ndarray
         try:
             out = self.forward(*datas, **attrs)
         except (ValueError, TypeError, IndexError) as exc:
@@ -118,8 +122,17 @@ class Op:
         if mode.anomaly:
             anomaly.check_forward(self.name, datas, out)
         if needs_grad and mode.enabled:
-            # The node keeps what its rules read: the inputs' arrays (and the op's extra).
+            # The node keeps what its rules read: the inputs' arrays (and the op's extra)
+            # and its output, all read-only while the node lives (see inplace.py).
+            if guarded:
+                for d in datas:
+                    if d is out:  # a forward that hands back its input: keep a view
+                        out = out.view()
+                        break
+            out.setflags(write=False)
             t = new_tensor(out, self, args, attrs, datas)
+            if guarded:
+                t._hold = hold_saved(args, datas)
             if self.stability_check is not None:
                 self.stability_check(args)
             if mode.anomaly:

@@ -20,29 +20,35 @@ ATTR_WIDTH = 40  # an attribute's text is cut to this many characters
 def summarize(a: np.ndarray) -> str:
     """The values of a small array; min, mean and max of a larger one (NaN and Inf counted).
 
+    A float that is zero to within rounding at the array's scale (``ROUNDING`` epsilons of its
+    largest finite magnitude) reads 0, and no value reads -0.
+
     >>> summarize(np.array([1.0, 2.5]))
     '[1, 2.5]'
     >>> summarize(np.array([True, False]))
     '[True, False]'
     >>> summarize(np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, np.nan]))
     'min 1 mean 3.5 max 6, 1 nan'
+    >>> summarize(np.array([0.3, -0.1, -0.2, 1e-17, -0.0, 0.0, 0.0]))  # mean 1.4e-18: noise
+    'min -0.2 mean 0 max 0.3'
     """
     if a.size == 0:
         return "empty"
+    finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
+    number = functools.partial(_number, noise=_noise(finite))
     if a.size <= HANDFUL:
         if a.ndim == 0:
-            return _number(a.item())
+            return number(a.item())
         text = np.array2string(
-            a, separator=", ", formatter={"float_kind": _number, "bool": str}, max_line_width=10**6
+            a, separator=", ", formatter={"float_kind": number, "bool": str}, max_line_width=10**6
         )
         return " ".join(line.strip() for line in text.splitlines())
     if a.dtype.kind == "b":
         return f"{int(a.sum()):,} of {a.size:,} true"
     parts = []
-    finite = a[np.isfinite(a)] if a.dtype.kind == "f" else a
     if finite.size:
         low, mean, high = finite.min(), finite.mean(), finite.max()
-        parts.append(f"min {_number(low)} mean {_number(mean)} max {_number(high)}")
+        parts.append(f"min {number(low)} mean {number(mean)} max {number(high)}")
     if finite.size < a.size:
         nans = int(np.isnan(a).sum())
         infs = a.size - finite.size - nans
@@ -51,12 +57,26 @@ def summarize(a: np.ndarray) -> str:
     return ", ".join(parts)
 
 
-def _number(v: Any) -> str:
+ROUNDING = 64  # epsilons of an array's scale below which a float is shown as 0
+
+
+def _noise(finite: np.ndarray) -> float:
+    """The magnitude below which a float of this array is rounding noise (0 for non-floats)."""
+    if finite.dtype.kind != "f" or finite.size == 0:
+        return 0.0
+    scale = float(np.max(np.abs(finite)))
+    return ROUNDING * float(np.finfo(finite.dtype).eps) * scale
+
+
+def _number(v: Any, noise: float = 0.0) -> str:
     if isinstance(v, (bool, np.bool_)):
         return str(bool(v))
     if isinstance(v, (int, np.integer)):
         return str(int(v))
-    return format(float(v), ".4g")
+    v = float(v)
+    if abs(v) <= noise:
+        return "0"
+    return format(v + 0.0, ".4g")  # + 0.0 turns -0.0 into 0.0
 
 
 def op_attrs(op: Any, recorded: dict[str, Any]) -> dict[str, str]:

@@ -34,6 +34,7 @@ class Tensor:
         "_inputs",
         "_attrs",
         "_saved",
+        "_hold",
         "__weakref__",
     )
 
@@ -57,6 +58,7 @@ class Tensor:
         self._inputs: tuple[Any, ...] = ()
         self._attrs: dict[str, Any] | None = None
         self._saved: Any = None
+        self._hold: Any = None
 
     # --- the graph ----------------------------------------------------------------------
     @property
@@ -103,9 +105,14 @@ class Tensor:
         return new_tensor(self.data)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
-        """Set ``requires_grad`` in place (integer data becomes float64) and return self."""
+        """Set ``requires_grad`` in place and return self. Only floating-point data can require
+        grad (as in PyTorch): integer or bool data raises, naming the conversion."""
         if requires_grad and self.data.dtype.kind in INT_KINDS:
-            self.data = self.data.astype(np.float64)
+            raise TypeError(
+                f"requires_grad_() on {self.data.dtype} data: only floating-point tensors can "
+                "require grad; convert first, e.g. t = t.astype(np.float64).requires_grad_(), "
+                "or make it with al.tensor(data, dtype=np.float64, requires_grad=True)"
+            )
         self.requires_grad = bool(requires_grad)
         return self
 
@@ -144,14 +151,28 @@ class Tensor:
         """The data as a numpy array (the same array, not a copy)."""
         return self.data
 
+    def tolist(self) -> Any:
+        """The data as nested Python lists of numbers, as ``ndarray.tolist``."""
+        return self.data.tolist()
+
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """numpy's implicit conversion, refused for a tensor that requires grad while grad
+        mode is on: the array would be a constant and the gradient would be lost silently."""
+        if self.requires_grad and engine.grad_mode.enabled:
+            raise TypeError(
+                f"a Tensor of shape {self.shape} that requires grad was converted to a numpy "
+                "array implicitly (np.asarray(t), or a numpy function given a list holding "
+                "Tensors, such as np.mean([x, y]) or np.array([x, y])); the gradient would be "
+                "lost. Combine Tensors with al.stack or al.concatenate; read the values "
+                "explicitly with t.data or t.detach(); or convert under al.no_grad()"
+            )
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
 
     def __len__(self) -> int:
         if self.data.ndim == 0:
-            raise TypeError("len() of a 0-d tensor")
+            raise TypeError("len() of unsized object")  # numpy's words
         return len(self.data)
 
     def __iter__(self) -> Any:
@@ -348,6 +369,7 @@ def new_tensor(
     t._inputs = inputs
     t._attrs = attrs
     t._saved = saved
+    t._hold = None
     return t
 
 

@@ -7,7 +7,7 @@ program ``dot``) or the DOT source (which needs nothing), through the one atomic
 :mod:`autograd_lite.files`. Both read the graph through
 :mod:`autograd_lite.graph_records`: breadth first from the outputs, without recursion.
 
-The picture's convention (``legend=True`` draws it in a corner):
+The picture's convention (``legend=True`` draws it after the outputs):
 
 - boxes are tensors: bold name, shape and dtype, ``data`` summary, ``grad`` summary (in
   brown, once a backward has run); ellipses are ops: name and attributes (``sum axis=1``);
@@ -27,11 +27,13 @@ import json
 import os
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .files import write_atomically
 from .graph_records import Node, read_graph
+from .layout import choose_layout
 from .tensor import Tensor
 
 if TYPE_CHECKING:
@@ -83,14 +85,16 @@ def draw_graph(
     show_data: bool = True,
     show_grad: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
-    rankdir: str = "LR",
+    rankdir: str | None = None,
     legend: bool = False,
 ) -> graphviz.Digraph:
     """The graph that made ``outputs`` as a ``graphviz.Digraph``, drawn inputs to outputs.
 
     ``max_nodes`` keeps the nodes nearest the outputs (None keeps all); one more node says how
     many were left out. ``rankdir`` is Graphviz's direction ("LR" left to right, "TB" top to
-    bottom). The picture can be drawn before or after ``backward()``.
+    bottom); by default left to right when that fits a page, else the narrower of the two
+    (see :mod:`autograd_lite.layout`). The legend goes after the outputs. The picture can be
+    drawn before or after ``backward()``.
 
     >>> import autograd_lite as al
     >>> x = al.tensor([1.0, 2.0], requires_grad=True, name="x")
@@ -101,9 +105,12 @@ def draw_graph(
     import graphviz
 
     records = read_graph(outputs, show_data=show_data, show_grad=show_grad, max_nodes=max_nodes)
+    layout = choose_layout(records, len(_LEGEND) if legend else 0)
+    if rankdir is not None:
+        layout = replace(layout, rankdir=rankdir)
     graph = graphviz.Digraph(
         name="autograd_lite",
-        graph_attr={"rankdir": rankdir},
+        graph_attr={"rankdir": layout.rankdir},
         node_attr=_BASE,
         edge_attr={**_BASE, "fontsize": "9", "fontcolor": "#4b5563"},
     )
@@ -115,7 +122,7 @@ def draw_graph(
         else:
             graph.edge(edge.source, edge.target)
     if legend:
-        _add_legend(graph)
+        _add_legend(graph, layout.legend_per_rank, after=records.outputs[0])
     return graph
 
 
@@ -220,7 +227,9 @@ def _node_style(node: Node) -> dict[str, str]:
     return style
 
 
-def _add_legend(graph: graphviz.Digraph) -> None:
+def _add_legend(graph: graphviz.Digraph, per_rank: int, after: str) -> None:
+    """The legend as a grid of ``per_rank`` entries per rank, in the ranks after node
+    ``after`` (an output): below the graph top to bottom, right of it left to right."""
     with graph.subgraph(name="cluster_legend") as legend:
         legend.attr(label="legend", style="dashed", color="#9ca3af", **{**_BASE, "fontsize": "10"})
         for key, text in _LEGEND:
@@ -231,5 +240,14 @@ def _add_legend(graph: graphviz.Digraph) -> None:
                 style.update({"style": "rounded,filled,bold", "penwidth": "2"})
             label = "<" + "<BR/>".join(html.escape(s) for s in text.splitlines()) + ">"
             legend.node(f"legend_{key}", label=label, **style)
-        for (a, _), (b, _) in zip(_LEGEND, _LEGEND[1:], strict=False):  # a row along rankdir
-            legend.edge(f"legend_{a}", f"legend_{b}", style="invis")
+        ids = [f"legend_{key}" for key, _ in _LEGEND]
+        rows = [ids[i : i + per_rank] for i in range(0, len(ids), per_rank)]
+        for row in rows:
+            legend.body.append("{rank=same; " + "; ".join(row) + "}\n")
+        middles = [row[len(row) // 2] for row in rows]  # the legend centred after `after`
+        for a, b in zip([after, *middles], middles, strict=False):
+            graph.edge(a, b, style="invis")
+        for row in rows:  # keep each row in the legend's order (dot stacks an LR row upwards)
+            row = row[::-1] if graph.graph_attr.get("rankdir") == "LR" else row
+            for a, b in zip(row, row[1:], strict=False):
+                legend.edge(a, b, style="invis")

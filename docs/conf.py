@@ -15,13 +15,18 @@ import autograd_lite as al  # noqa: E402
 project = "autograd_lite"
 author = "the autograd_lite contributors"
 copyright = "2026, the autograd_lite contributors"  # noqa: A001
-release = "0.1.0"
+release = al.__version__  # from the package metadata (pyproject.toml)
 
 extensions = ["myst_nb", "sphinx.ext.autodoc", "sphinx.ext.mathjax", "sphinx.ext.viewcode"]
 myst_enable_extensions = ["dollarmath", "amsmath"]
 nb_execution_mode = "force"  # every page and notebook runs at each build
 nb_execution_raise_on_error = True
 nb_execution_timeout = 120
+nb_execution_in_temp = True  # a cell that writes a file writes it into a temporary folder
+# A cell that writes to stderr (a warning, a traceback, a log line) is an error: with -W it
+# fails the build, so a strict build is also a quiet one. A cell that means to show stderr
+# says so in its metadata (mystnb: output_stderr: show).
+nb_output_stderr = "error"
 html_theme = "furo"
 html_title = "autograd_lite"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]

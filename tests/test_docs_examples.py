@@ -1,4 +1,6 @@
-"""The ```python examples in README.md and the plain docs pages run, page by page.
+"""The ```python examples in README.md and the plain docs pages run, page by page, each in a
+temporary folder (the files they write, such as ``digits.npz``, go there, not into the
+repository).
 
 (The executable MyST pages, marked ``file_format: mystnb``, run when the docs are built.)
 """
@@ -26,7 +28,8 @@ def test_the_plain_pages_are_checked():
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.name)
-def test_examples_on_the_page_run(page):
+def test_examples_on_the_page_run(page, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     blocks = BLOCK.findall(page.read_text())
     before = set(al.list_ops())
     namespace: dict = {}
@@ -36,3 +39,8 @@ def test_examples_on_the_page_run(page):
     finally:
         for name in set(al.list_ops()) - before:
             al.unregister(name)
+
+
+def test_the_readme_s_files_are_written_in_the_temporary_folder(tmp_path, monkeypatch):
+    test_examples_on_the_page_run(ROOT / "README.md", tmp_path, monkeypatch)
+    assert {"digits.npz", "loss.svg"} <= {p.name for p in tmp_path.iterdir()}

@@ -139,6 +139,56 @@ def test_no_grad_as_decorator_and_restores_the_mode():
     assert (x * 2).requires_grad
 
 
+def test_no_grad_and_enable_grad_decorate_without_parentheses():
+    @al.no_grad
+    def double(t):
+        return t * 2
+
+    @al.enable_grad
+    def triple(t):
+        return t * 3
+
+    x = leaf([1.0])
+    assert double.__name__ == "double" and not double(x).requires_grad
+    assert al.is_grad_enabled()
+    with al.no_grad():
+        assert triple(x).requires_grad
+        assert not (x * 2).requires_grad
+
+
+def test_set_grad_enabled_sets_at_once_and_restores_as_a_block():
+    assert al.is_grad_enabled()
+    with al.set_grad_enabled(False):
+        assert not al.is_grad_enabled()
+        with al.set_grad_enabled(True):
+            assert al.is_grad_enabled()
+        assert not al.is_grad_enabled()
+    assert al.is_grad_enabled()
+    try:
+        al.set_grad_enabled(False)  # a plain call switches at once, as in PyTorch
+        assert not al.is_grad_enabled() and not (leaf([1.0]) * 2).requires_grad
+    finally:
+        al.set_grad_enabled(True)
+    assert al.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_a_decorator_changes_nothing_until_called():
+    @al.set_grad_enabled(False)
+    def double(t):
+        return t * 2
+
+    assert al.is_grad_enabled()
+    x = leaf([1.0])
+    assert not double(x).requires_grad and double.__name__ == "double"
+    assert al.is_grad_enabled()
+
+
+def test_set_grad_enabled_refuses_a_non_bool():
+    with pytest.raises(TypeError, match="True or False, got str"):
+        al.set_grad_enabled("no")  # type: ignore[arg-type]
+    assert al.is_grad_enabled()
+
+
 def test_enable_grad_inside_no_grad():
     x = leaf([1.0])
     with al.no_grad(), al.enable_grad():

@@ -59,6 +59,26 @@ def test_jvp_equals_jacobian_times_tangent(f, x, seed):
     np.testing.assert_allclose(tangent_out, al.jacobian(f)(x) @ tangent, atol=1e-10)
 
 
+def test_jvp_is_differentiable_in_its_tangents():
+    x, v = np.array([1.0, 2.0]), np.array([0.5, -1.0])
+    d_tangent = al.grad(lambda v: al.jvp(lambda x: al.sum(x**3), [x], [v])[1])(v)
+    np.testing.assert_allclose(d_tangent, 3 * x**2)  # was [0, 0]: tangents were constants
+
+
+def hvp_function(x):
+    return al.sum(al.tanh(x) * x[::-1]) + al.logsumexp(x * x)
+
+
+@given(x=vectors, seed=st.integers(0, 2**32 - 1))
+def test_hessian_vector_products_forward_over_reverse_and_reverse_over_forward(x, seed):
+    v = np.random.default_rng(seed).standard_normal(x.shape)
+    expected = al.hessian(hvp_function)(x) @ v
+    forward_over_reverse = al.jvp(al.grad(hvp_function), [x], [v])[1]
+    reverse_over_forward = al.grad(lambda y: al.jvp(hvp_function, [y], [v])[1])(x)
+    np.testing.assert_allclose(forward_over_reverse, expected, atol=1e-10)
+    np.testing.assert_allclose(reverse_over_forward, expected, atol=1e-10)
+
+
 @given(st.floats(-3, 3))
 def test_grad_of_grad_of_tanh(x):
     expected = -2 * np.tanh(x) * (1 - np.tanh(x) ** 2)
@@ -78,10 +98,12 @@ def test_grad_of_a_function_that_sums_an_inner_gradient():
 
 def test_grad_accepts_floats_lists_arrays_and_tensors_and_returns_arrays():
     f = lambda x: (x * x).sum()  # noqa: E731
-    for x in (2.0, [2.0], np.array([2.0]), al.tensor([2.0], requires_grad=True)):
+    for x in (2.0, [2.0], np.array([2.0]), al.tensor([2.0])):
         g = al.grad(f)(x)
         assert type(g) is np.ndarray
         np.testing.assert_allclose(g, 4.0)
+    # a tensor that requires grad gives a Tensor, still part of its graph (test_graph_cuts)
+    np.testing.assert_allclose(al.grad(f)(al.tensor([2.0], requires_grad=True)).data, 4.0)
 
 
 def test_grad_with_a_tuple_of_argnums_returns_a_tuple():
@@ -219,3 +241,8 @@ def test_detect_anomaly_names_the_rule_and_where_its_node_was_made():
 def test_outside_detect_anomaly_nan_passes_silently_as_numpy():
     with np.errstate(divide="ignore"):
         assert np.isneginf(al.log(al.tensor([0.0])).data).all()
+
+
+def test_a_transform_differentiates_inside_no_grad_as_torch_func_does():
+    with al.no_grad():
+        np.testing.assert_allclose(al.grad(lambda v: (v**3).sum())([1.0, 2.0]), [3.0, 12.0])

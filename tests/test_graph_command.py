@@ -38,7 +38,10 @@ def graph(*argv):
     """Run the command in this process: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli.main(["graph", *argv])
+        try:
+            code = cli.main(["graph", *argv])
+        except SystemExit as exit_:  # argparse's own errors
+            code = int(exit_.code or 0)
     return code, out.getvalue(), err.getvalue()
 
 
@@ -116,7 +119,6 @@ def test_hostile_inputs_are_refused_before_anything_runs(argv, op_calls, monkeyp
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
-        (["x", "--shape", "y=3"], "y is not an input of the expression"),
         (["x", "--shape", "x=3x"], "DIMS are sizes joined by x"),
         (["a+b+c+d+e+f", *(f"--shape={n}=3000x3000" for n in "abcdef")], "54,000,000 elements"),
         (["x", "--shape", "x=3", "--shape", "x=4"], "x was given a shape twice"),
@@ -129,6 +131,62 @@ def test_hostile_inputs_are_refused_before_anything_runs(argv, op_calls, monkeyp
 def test_bad_input_is_one_line_with_exit_2(argv, message):
     code, out, err = graph(*argv)
     assert code == 2 and err.count("\n") == 1 and message in err
+
+
+def test_with_output_it_says_which_file_it_wrote(tmp_path):
+    path = tmp_path / "g.svg"
+    code, out, err = graph("x * 2", "-o", str(path))
+    assert (code, err) == (0, "") and out.splitlines()[-1] == f"wrote {path}" and path.exists()
+    assert "wrote" not in graph("x * 2")[2]  # DOT to stdout: no file written, none named
+
+
+def test_list_ops_lists_every_registered_op_as_expr_calls_it():
+    code, out, err = graph("--list-ops")
+    assert (code, err) == (0, "")
+    lines = out.splitlines()
+    assert [line.split("(")[0] for line in lines] == al.list_ops()
+    assert "sum(x, axis=None, keepdims=False)" in lines
+    assert "softmax(x, axis=-1)" in lines and "astype(x, dtype=float64)" in lines
+    assert "stack(*xs, axis=0)" in lines
+    assert "--list-ops" in cli_help("graph")
+
+
+def cli_help(command):
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), pytest.raises(SystemExit):
+        cli.main([command, "--help"])
+    return out.getvalue()
+
+
+def test_an_unknown_op_suggests_close_names_and_list_ops():
+    code, _, err = graph("softmaz(x)")
+    assert code == 2 and "did you mean softmax" in err and "--list-ops lists them" in err
+    code, _, err = graph("frobnicate(x)")
+    assert code == 2 and "frobnicate is not a registered op (--list-ops lists them)" in err
+
+
+def test_an_expression_that_looks_like_an_option_gets_the_hint_about_dashes():
+    code, out, err = graph("-x")
+    assert (code, out) == (2, "")
+    assert err.splitlines()[-1] == (
+        "autograd-lite graph: error: unrecognized arguments: -x; an EXPR that starts with - "
+        "needs -- before it: autograd-lite graph -- -x"
+    )
+    code, _, err = graph("--", "-x")
+    assert code == 0 and "gradient of x" in err
+
+
+def test_without_an_expression_it_says_what_to_give():
+    code, _, err = graph()
+    assert code == 2 and err.count("\n") == 1
+    assert "give an expression, for example" in err and "--list-ops" in err
+
+
+def test_an_unused_shape_is_a_warning_not_an_error():
+    code, out, err = graph("x * 2", "--shape", "y=3", "--shape", "x=2")
+    assert code == 0 and out.startswith("digraph")
+    assert err.splitlines()[0] == "warning: --shape y=3: not an input of the expression, ignored"
+    assert "value: shape (2,) float64" in err
 
 
 def test_without_dot_the_command_names_it(tmp_path, monkeypatch):

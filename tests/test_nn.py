@@ -3,6 +3,8 @@ parameters found and named from attributes, state dicts, and the layers."""
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 
@@ -55,6 +57,15 @@ def test_three_layer_net_forward_returns_the_logits_by_default():
     np.testing.assert_array_equal(net(x).data, net(x, return_steps=True).z2.data)
     assert [p.name for p in net.parameters()] == ["W1", "b1", "W2", "b2"]
     assert net.W1.shape == (3, 4) and net.b2.shape == (2,)
+
+
+def test_three_layer_net_names_its_steps_as_the_derivation_and_the_picture_shows_them():
+    net = nn.ThreeLayerNet(3, 4, 2, rng=0)
+    steps = net(np.ones((2, 3)), return_steps=True)
+    assert [t.name for t in steps] == ["z1", "a1", "z2", "a2"]
+    loss = al.cross_entropy(net(np.ones((2, 3))), np.array([0, 1]))
+    names = [n["name"] for n in json.loads(al.graph_to_json(loss))["nodes"] if n["name"]]
+    assert {"z1", "a1", "z2", "W1", "b1", "W2", "b2"} <= set(names)
 
 
 def test_parameters_are_named_by_their_dotted_path_when_attached():

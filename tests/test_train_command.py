@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,6 +112,31 @@ def test_on_a_terminal_a_progress_bar_replaces_the_epoch_lines(tmp_path, capsys,
     assert main(["train", "--dataset", "moons", "--epochs", "3", "--out", str(out)]) == 0
     stdout = capsys.readouterr().out
     assert "3/3" in stdout and "loss " in stdout and "epoch 1/3" not in stdout
+
+
+def test_the_progress_bar_shows_each_epoch_s_loss_with_its_count(capsys, monkeypatch):
+    import tqdm
+
+    from autograd_lite.commands.train import _progress
+
+    class EveryFrame(tqdm.tqdm):  # draws every update: no frame skipped for being too soon
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **{**kwargs, "mininterval": 0, "miniters": 1})
+
+    monkeypatch.setattr(tqdm, "tqdm", EveryFrame)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    history = [training.EpochMetrics(k, 1.0 / k, 0.5, 0.5) for k in range(1, 5)]
+    assert list(_progress(iter(history), 4)) == history
+    frames = [f for f in re.split(r"[\r\n]", capsys.readouterr().out) if "/4" in f]
+    shown = [
+        (int(re.search(r"(\d)/4", f).group(1)), re.search(r"loss ([\d.]+)", f)) for f in frames
+    ]
+    assert {count for count, _ in shown} == {0, 1, 2, 3, 4}
+    for count, loss in shown:
+        if count == 0:  # the empty bar before the first epoch: no loss yet
+            assert loss is None
+        else:
+            assert loss is not None and float(loss.group(1)) == round(1.0 / count, 4)
 
 
 def bad_data_file(tmp_path: Path) -> str:

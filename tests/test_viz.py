@@ -92,6 +92,22 @@ def test_small_arrays_show_values_larger_ones_min_mean_max():
     assert "large\n(10,) float64\ndata min 0 mean 4.5 max 9" in nodes
 
 
+def test_signed_zeros_and_rounding_noise_read_0():
+    centred = leaf([0.3, -0.1, -0.2, 1e-17, 0.05, -0.05, 0.0], "centred")  # mean 1.4e-18
+    loss = al.sum(centred * -0.0)  # every gradient element is -0.0
+    loss.backward()
+    assert np.signbit(centred.grad).all()
+    nodes = by_label(records(loss))
+    label = "centred\n(7,) float64\ndata min -0.2 mean 0 max 0.3\ngrad min 0 mean 0 max 0"
+    assert label in nodes
+    assert "-0 " not in draw_graph(loss).source and "e-18" not in draw_graph(loss).source
+
+
+def test_small_values_that_are_not_noise_are_shown():
+    tiny = leaf(np.full(7, 1e-20), "tiny")  # small, but the whole array is at that scale
+    assert "tiny\n(7,) float64\ndata min 1e-20 mean 1e-20 max 1e-20" in by_label(records(tiny))
+
+
 # --- known small graphs -------------------------------------------------------------------
 def test_diamond_has_its_nodes_edges_and_shared_mark():
     x, a, out = diamond()
@@ -219,6 +235,48 @@ def test_legend_is_drawn_on_request():
     _, _, out = diamond()
     assert "cluster_legend" in draw_graph(out, legend=True).source
     assert "cluster_legend" not in draw_graph(out).source
+
+
+# --- layout -------------------------------------------------------------------------------
+def softmax_example():
+    """The README's picture: -log(softmax(W @ x + b)[0]), 13 ranks deep."""
+    rng = np.random.default_rng(0)
+    W, x, b = (
+        leaf(rng.standard_normal((3, 4)), "W"),
+        leaf(rng.standard_normal(4), "x"),
+        leaf(rng.standard_normal(3), "b"),
+    )
+    loss = -al.log(al.softmax(W @ x + b)[0])
+    loss.backward()
+    return loss
+
+
+def svg_size(graph, tmp_path):
+    """(width, height) in points of the rendered picture."""
+    root = ET.parse(render(graph, tmp_path / "size.svg")).getroot()
+    return float(root.get("width").removesuffix("pt")), float(root.get("height").removesuffix("pt"))
+
+
+def test_a_long_graph_is_drawn_top_to_bottom_and_fits_a_page(tmp_path):
+    graph = draw_graph(softmax_example(), legend=True)
+    assert "rankdir=TB" in graph.source
+    width, height = svg_size(graph, tmp_path)
+    assert width <= 650 and width < height  # left to right it was 2118 x 256 points
+
+
+def test_a_short_graph_stays_left_to_right_and_rankdir_overrides(tmp_path):
+    x = leaf([1.0, 2.0], "x")
+    short = al.tanh(x)
+    assert "rankdir=LR" in draw_graph(short).source
+    assert "rankdir=LR" in draw_graph(softmax_example(), rankdir="LR").source
+    width, height = svg_size(draw_graph(short, legend=True), tmp_path)
+    assert width <= 750 and height <= 300
+
+
+def test_the_legend_comes_after_the_outputs_in_rows(tmp_path):
+    source = draw_graph(softmax_example(), legend=True).source
+    assert "n0 -> legend_intermediate [style=invis]" in source  # the first row's middle
+    assert source.count("{rank=same;") == 2  # 7 entries: a row of 4, then 3
 
 
 # --- rendering ----------------------------------------------------------------------------

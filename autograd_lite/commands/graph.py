@@ -11,7 +11,9 @@ DOT to stdout, the values then going to stderr so that stdout can be piped to ``
 from __future__ import annotations
 
 import argparse
+import inspect
 import math
+import shlex
 import subprocess
 import sys
 import unicodedata
@@ -36,7 +38,8 @@ EXAMPLE = """example:
   autograd-lite graph "sum(softmax(W @ x + b))" --shape W=3x4 --shape x=4 --shape b=3 -o g.svg
 
 EXPR may use numbers, input names, + - * / ** @, unary minus, indexing with constant
-indices (x[0, 1:]) and the registered ops by name with constant attributes (sum(x, axis=1)).
+indices (x[0, 1:]) and the registered ops by name with constant attributes (sum(x, axis=1));
+autograd-lite graph --list-ops lists the ops and their attributes.
 Anything else is refused before anything runs. Limits, priced from the shapes before
 anything runs: {limit:,} elements for an input, any result or any gradient, {total:,} for
 all the arrays of the expression together, {work:.0e} floating-point operations with the
@@ -60,7 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         exponent=expr.MAX_EXPONENT,
         length=expr.MAX_LENGTH,
     )
-    parser.add_argument("expr", metavar="EXPR", help="the expression, e.g. 'sum(exp(x) * y)'")
+    parser.add_argument(
+        "expr", metavar="EXPR", nargs="?", help="the expression, e.g. 'sum(exp(x) * y)'"
+    )
+    parser.add_argument(
+        "--list-ops", action="store_true", help="list the ops EXPR may call, and exit"
+    )
     parser.add_argument(
         "--shape",
         action="append",
@@ -97,9 +105,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     ops = {name: get_op(name) for name in list_ops()}
+    if args.list_ops:
+        for name, op in ops.items():
+            print(_call_text(name, op))
+        return 0
+    if args.expr is None:
+        raise UsageError(
+            "give an expression, for example: autograd-lite graph 'sum(exp(x))' "
+            "(--list-ops lists the ops it may call)"
+        )
     try:
         program = expr.check(args.expr, ops)
-        shapes = parse_shapes(args.shape, program.names)
+        shapes, unused = parse_shapes(args.shape, program.names)
         expr.estimate(program, shapes, grad=not args.no_grad)  # before anything is allocated
     except expr.ExpressionError as exc:
         raise UsageError(str(exc)) from None
@@ -108,6 +125,8 @@ def run(args: argparse.Namespace) -> int:
         with deadline(args.timeout) as clock:
             value, inputs, note, caught = _evaluate(program, shapes, args)
             out = sys.stdout if args.output else sys.stderr
+            for spec in unused:
+                print(f"warning: --shape {spec}: not an input of the expression, ignored", file=out)
             for text in dict.fromkeys(
                 f"{w.category.__name__}: {_one_line(w.message)}" for w in caught
             ):
@@ -120,6 +139,8 @@ def run(args: argparse.Namespace) -> int:
             f"stopped after --timeout {args.timeout:g} s; nothing was written (use smaller "
             "shapes, fewer ops, or a larger --timeout)"
         ) from None
+    if args.output:
+        print(f"wrote {args.output}", file=out)
     return 0
 
 
@@ -150,19 +171,55 @@ def _evaluate(
     return value, inputs, note, caught
 
 
-def parse_shapes(specs: list[str], names: list[str]) -> dict[str, tuple[int, ...]]:
-    """``["W=3x4", "x=4"]`` as ``{"W": (3, 4), "x": (4,)}``, each within the size limit.
+def unknown_arguments_hint(args: argparse.Namespace, unknown: list[str]) -> str:
+    """A hint for arguments argparse did not know: without an EXPR, one that starts with -
+    was most likely the expression (``-x``), which needs ``--`` before it."""
+    dashed = [a for a in unknown if a.startswith("-")]
+    if args.expr is None and dashed:
+        return (
+            f"; an EXPR that starts with - needs -- before it: autograd-lite graph -- "
+            f"{shlex.quote(dashed[0])}"
+        )
+    return ""
+
+
+def _call_text(name: str, op: Any) -> str:
+    """How EXPR calls the op: ``sum(x, axis=None, keepdims=False)``."""
+    try:
+        params = list(inspect.signature(op.forward).parameters.values())
+    except (TypeError, ValueError):
+        return f"{name}(...)"
+    parts = []
+    for p in params:
+        if p.kind is p.VAR_POSITIONAL:
+            parts.append(f"*{p.name}")
+        elif p.default is p.empty:
+            parts.append(p.name)
+        elif isinstance(p.default, type):  # a dtype such as np.float64
+            parts.append(f"{p.name}={np.dtype(p.default).name}")
+        else:
+            parts.append(f"{p.name}={p.default!r}")
+    return f"{name}({', '.join(parts)})"
+
+
+def parse_shapes(
+    specs: list[str], names: list[str]
+) -> tuple[dict[str, tuple[int, ...]], list[str]]:
+    """``["W=3x4", "x=4"]`` as ``{"W": (3, 4), "x": (4,)}``, each within the size limit, and
+    the specs naming no input of the expression (the caller warns of them).
 
     Names are normalised as Python's parser normalises the expression's (NFKC: a full-width
     ``ｘ`` is ``x``)."""
     shapes: dict[str, tuple[int, ...]] = {}
+    unused: list[str] = []
     for spec in specs:
         name, equals, dims = spec.partition("=")
         name = unicodedata.normalize("NFKC", name.strip())
         if not equals or not name.isidentifier():
             raise UsageError(f"--shape {_short(spec)}: give NAME=DIMS, for example W=3x4")
         if name not in names:
-            raise UsageError(f"--shape {_short(spec)}: {name} is not an input of the expression")
+            unused.append(spec)
+            continue
         if name in shapes:
             raise UsageError(f"--shape {_short(spec)}: {name} was given a shape twice")
         parts = [p.strip() for p in dims.replace(",", "x").split("x")] if dims.strip() else []
@@ -187,7 +244,7 @@ def parse_shapes(specs: list[str], names: list[str]) -> dict[str, tuple[int, ...
             f"the inputs have {total:,} elements together, more than the limit of "
             f"{expr.MAX_TOTAL_ELEMENTS:,}"
         )
-    return shapes
+    return shapes, unused
 
 
 def _short(text: str) -> str:

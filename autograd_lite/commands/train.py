@@ -102,8 +102,9 @@ def run(args: argparse.Namespace) -> int:
     from ..plots import plot_decision_boundary, plot_history
     from ..training import fit
 
+    raw = train_test_split(X, y, seed=args.seed)
     try:
-        split, scaler = standardize(train_test_split(X, y, seed=args.seed))
+        split, scaler = standardize(raw)
     except ValueError as exc:
         raise UsageError(f"--data {args.data}: {exc}") from None
     if len(split.y_test) == 0:
@@ -120,11 +121,12 @@ def run(args: argparse.Namespace) -> int:
         f"{name}: {len(split.y_train)} training and {len(split.y_test)} test rows, "
         f"{X.shape[1]} features, {n_classes} classes"
     )
-    print(
+    settings = (
         f"network {X.shape[1]}-{args.hidden}-{n_classes} (tanh), {args.optimizer} lr {args.lr}, "
         f"batch size {args.batch_size}, {args.epochs} epochs, input noise {input_noise}, "
         f"seed {args.seed}"
     )
+    print(settings)
     history = []
     training = fit(model, optimizer, split, args.epochs, args.batch_size, args.seed, input_noise)
     try:
@@ -142,13 +144,20 @@ def run(args: argparse.Namespace) -> int:
 
     written = ["model.npz", "metrics.csv", "loss.png"]
     try:
-        plot_history(history, out / "loss.png")
+        plot_history(history, out / "loss.png", title=f"{name}: {settings}")
         if X.shape[1] == 2:
 
             def predict(points: np.ndarray) -> np.ndarray:
                 return model(scaler.transform(points)).data.argmax(axis=-1)
 
-            plot_decision_boundary(predict, X, y, out / "decision_boundary.png", title=name)
+            plot_decision_boundary(
+                predict,
+                raw.X_train,
+                raw.y_train,
+                out / "decision_boundary.png",
+                title=f"{name}: the network's classes over the plane",
+                test=(raw.X_test, raw.y_test),
+            )
             written.append("decision_boundary.png")
     except OSError as exc:
         raise UsageError(run.write_failed(exc)) from None
@@ -236,7 +245,10 @@ def _progress(epochs: Iterable[Any], total: int) -> Iterator[Any]:
         return
     from tqdm import tqdm
 
-    with tqdm(epochs, total=total, unit="epoch", file=sys.stdout, dynamic_ncols=True) as bar:
-        for m in bar:
-            bar.set_postfix_str(f"loss {m.train_loss:.4f}, test acc {m.test_accuracy:.2%}")
+    with tqdm(total=total, unit="epoch", file=sys.stdout, dynamic_ncols=True) as bar:
+        for m in epochs:  # the count and the postfix move together, after each epoch
+            bar.set_postfix_str(
+                f"loss {m.train_loss:.4f}, test acc {m.test_accuracy:.2%}", refresh=False
+            )
+            bar.update(1)
             yield m

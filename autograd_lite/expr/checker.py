@@ -155,8 +155,8 @@ class _Checker:
         op = self.ops.get(func.id)
         if op is None:
             close = difflib.get_close_matches(func.id, list(self.ops), n=3)
-            known = "did you mean " + " or ".join(close) + "?" if close else ", ".join(self.ops)
-            self.refuse(func, f"{func.id} is not a registered op ({known})")
+            known = "did you mean " + " or ".join(close) + "? " if close else ""
+            self.refuse(func, f"{func.id} is not a registered op ({known}--list-ops lists them)")
         for arg in node.args:
             if isinstance(arg, ast.Starred):
                 self.refuse(arg, "unpacking with * is not allowed")

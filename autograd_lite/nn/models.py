@@ -71,13 +71,20 @@ class ThreeLayerNet(Module):
     def forward(self, x: Any, return_steps: Literal[True]) -> Steps: ...
 
     def forward(self, x: Any, return_steps: bool = False) -> Tensor | Steps:
-        z1 = linear(x, self.W1, self.b1)
-        a1 = tanh(z1)
-        z2 = linear(a1, self.W2, self.b2)
+        """The logits z2; with ``return_steps`` all of z1, a1, z2, a2. Each is named as in the
+        derivation, so pictures and traces of the graph say z1, a1, z2, a2."""
+        z1 = _named(linear(x, self.W1, self.b1), "z1")
+        a1 = _named(tanh(z1), "a1")
+        z2 = _named(linear(a1, self.W2, self.b2), "z2")
         if not return_steps:
             return z2
-        return Steps(z1, a1, z2, softmax(z2))
+        return Steps(z1, a1, z2, _named(softmax(z2), "a2"))
 
     def __repr__(self) -> str:
         n_in, n_hidden = self.W1.shape
         return f"ThreeLayerNet(n_in={n_in}, n_hidden={n_hidden}, n_out={self.W2.shape[1]})"
+
+
+def _named(t: Tensor, name: str) -> Tensor:
+    t.name = name
+    return t

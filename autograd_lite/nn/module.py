@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from ..inplace import writable
 from ..tensor import Tensor
 
 
@@ -129,7 +130,7 @@ class Module:
         if problems:
             raise ValueError(f"state does not fit {type(self).__name__}: " + "; ".join(problems))
         for name, p in params.items():
-            p.data[...] = state[name]
+            writable(p)[...] = state[name]
 
     def __repr__(self) -> str:
         lines = []

@@ -2,7 +2,8 @@
 
 The softmax rule is the O(n) product ``s * (g - sum(g * s))`` along the axis; the n-by-n
 Jacobian diag(s) - s s^T is never built. cross_entropy takes logits and is fused: its
-gradient is softmax(logits) - target, never the derivative of log(softmax(x)).
+gradient is softmax(logits) - target (for target rows that sum to 1), never the derivative
+of log(softmax(x)).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from .reduce import logsumexp
 @register("softmax")
 def softmax(x, axis=-1):
     x = np.asarray(x)
+    if x.size == 0:
+        return np.exp(x)  # empty, in the dtype softmax gives
     e = np.exp(x - x.max(axis=axis, keepdims=True))
     return e / e.sum(axis=axis, keepdims=True)
 
@@ -45,41 +48,45 @@ def _log_softmax(g, out, x, axis=-1):
 def cross_entropy(logits, target, axis=-1, reduction="mean"):
     logits, target = np.asarray(logits), np.asarray(target)
     labels = _check_target(target, logits.shape, axis, reduction)
-    # Work with the classes on the last axis, as rows; move back at the end.
+    # Work with the classes on the last axis; move back at the end.
     last = axis in (-1, logits.ndim - 1)
     if not last:
         logits = np.moveaxis(logits, axis, -1)
-        target = target if labels else np.moveaxis(target, axis, -1)
     shifted = logits - np.maximum.reduce(logits, axis=-1, keepdims=True)
     e = np.exp(shifted)
     total = np.add.reduce(e, axis=-1, keepdims=True)
     log_total = np.log(total)
-    softmax_minus_target = e / total
+    probs = e / total
     if labels:
-        # -log softmax(z)[label] = log(sum(exp(z))) - z[label], both shifted by max(z)
-        rows, classes = np.arange(target.size), target.reshape(-1)
-        picked = shifted.reshape(-1, shifted.shape[-1])[rows, classes].reshape(target.shape)
-        losses = log_total[..., 0] - picked
-        softmax_minus_target.reshape(-1, shifted.shape[-1])[rows, classes] -= 1
+        # -log softmax(z)[label] = log(sum(exp(z))) - z[label], both shifted by max(z).
+        # The index names each row's label element in place, whatever the memory layout.
+        at_label = (*np.indices(target.shape, sparse=True), target)
+        losses = log_total[..., 0] - shifted[at_label]
+        probs[at_label] -= 1
+        softmax_minus_target = probs
     else:
+        target = target if last else np.moveaxis(target, axis, -1)
         # where the target is 0 the term is 0, even at a logit of -inf
         losses = -(np.where(target != 0, shifted - log_total, 0) * target).sum(axis=-1)
-        softmax_minus_target -= target
+        # d/dz of -sum(y log softmax(z)) is softmax(z) sum(y) - y: rows need not sum to 1
+        softmax_minus_target = probs * np.add.reduce(target, axis=-1, keepdims=True) - target
     if reduction == "mean":
-        loss = losses.sum() / max(losses.size, 1)
+        loss = losses.sum() / losses.size if losses.size else losses.dtype.type(np.nan)
     else:
         loss = losses.sum() if reduction == "sum" else losses
     if not last:
         softmax_minus_target = np.moveaxis(softmax_minus_target, -1, axis)
-    # Saved for the rule: softmax(logits) - target, per row, before the reduction.
+    # Saved for the rule, per row, before the reduction.
     return loss, softmax_minus_target
 
 
 @cross_entropy.vjp(argnum=0)
 def _cross_entropy_logits(g, out, logits, target, axis=-1, reduction="mean", saved=None):
-    """d cross_entropy(z, y)/dz = softmax(z) - y, scaled by the reduction."""
+    """d cross_entropy(z, y)/dz = softmax(z) sum(y) - y (softmax(z) - y when rows of y sum
+    to 1, as one-hot labels do), scaled by the reduction."""
     if saved is None:  # a recorded backward: recompute with ops, so it can be differentiated
-        saved = softmax.compute(logits, axis=axis) - _as_probs(target, logits.shape, axis)
+        probs = _as_probs(target, logits.shape, axis)
+        saved = softmax.compute(logits, axis=axis) * probs.sum(axis=axis, keepdims=True) - probs
     return _per_row(g, reduction, logits.shape, axis) * saved
 
 
@@ -98,9 +105,11 @@ def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reducti
         )
     if len(shape) == 0:
         raise ValueError("cross_entropy: logits must have at least one axis (the classes)")
+    axis = normalize_axis_index(axis, len(shape))
+    if shape[axis] == 0:
+        raise ValueError(f"cross_entropy: logits of shape {shape} have no classes on axis {axis}")
     if target.shape == shape:
         return False
-    axis = normalize_axis_index(axis, len(shape))
     if target.shape != shape[:axis] + shape[axis + 1 :]:
         raise ValueError(
             f"cross_entropy: target of shape {target.shape} fits neither the logits' shape "

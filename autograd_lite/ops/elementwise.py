@@ -99,14 +99,20 @@ def power(x, y):
 
 @power.vjp(argnum=0)
 def _power_x(g, out, x, y):
-    """d(x^y)/dx = y x^(y-1)."""
-    return g * y * x ** (y - 1)
+    """d(x^y)/dx = y x^(y-1); 0 where y == 0 and x^-1 is not finite (x = 0, or a subnormal
+    x), where it would read 0 * inf (PyTorch: 0 wherever y == 0)."""
+    exponent_zero = y == 0
+    with np.errstate(over="ignore"):  # x^-1 of a subnormal x: masked below
+        p = x ** np.where(exponent_zero & (x == 0), 1, y - 1)  # 0^-1 is never formed
+    return g * y * np.where(exponent_zero & ~np.isfinite(p), 0, p)
 
 
 @power.vjp(argnum=1)
 def _power_y(g, out, x, y):
-    """d(x^y)/dy = x^y log(x), written as out log(x)."""
-    return g * out * np.log(x)
+    """d(x^y)/dy = x^y log(x), written as out log(x); 0 where x == 0 and y >= 0 (PyTorch's
+    convention: the limit of x^y log(x) as x -> 0+)."""
+    zero_base = (x == 0) & (y >= 0)
+    return g * out * np.log(np.where(zero_base, 1, x))
 
 
 @register("exp")

@@ -16,8 +16,11 @@ from ..registry import register
 
 
 def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
-    """The shape a reduction over ``axis`` gives with ``keepdims=True``."""
-    if axis is None:
+    """The shape a reduction over ``axis`` gives with ``keepdims=True``.
+
+    A 0-d array stays 0-d: numpy lets it be reduced over axis 0 or -1.
+    """
+    if axis is None or not shape:
         return (1,) * len(shape)
     axes = normalize_axis_tuple(axis, len(shape))
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
@@ -36,6 +39,8 @@ def _sum(g, out, x, axis=None, keepdims=False):
 
 @register("mean")
 def mean(x, axis=None, keepdims=False):
+    if axis in (0, -1) and np.ndim(x) == 0:
+        axis = None  # a 0-d mean over axis 0 or -1, as np.sum allows (np.mean does not)
     return np.mean(x, axis=axis, keepdims=keepdims)
 
 
@@ -78,11 +83,14 @@ def _extremum_grad(g: Any, out: Any, x: Any, axis: Any) -> Any:
 @register("logsumexp")
 def logsumexp(x, axis=None, keepdims=False):
     # Shift by the maximum so exp never overflows; where the maximum is not finite shift
-    # by 0 instead, so that a row of all -inf gives -inf.
+    # by 0 instead, so that a row of all -inf (or an empty row) gives -inf.
     x = np.asarray(x)
-    m = np.asarray(x.max(axis=axis, keepdims=True))
-    m[~np.isfinite(m)] = 0
-    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
+    m: Any = 0  # nothing to shift in an empty array
+    if x.size:
+        m = np.asarray(x.max(axis=axis, keepdims=True))
+        m[~np.isfinite(m)] = 0
+    with np.errstate(divide="ignore"):  # log(0) = -inf is the answer for an empty row
+        out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
     if keepdims:
         return out
     return out.reshape(()) if axis is None else out.squeeze(axis=axis)

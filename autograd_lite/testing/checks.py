@@ -6,6 +6,7 @@ The finite-difference step and the tolerances used by every gradient test live h
 from __future__ import annotations
 
 import copy
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -13,10 +14,13 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..gradcheck import GradcheckError, gradgradcheck, numeric_vjp
+from ..gradcheck import GradcheckError, gradgradcheck, mismatches, numeric_vjp
 from ..registry import Op, get_op
 from ..tensor import Tensor
-from .op_specs import SPEC_BY_NAME, Call, binary, unary
+from .calls import Call
+from .draws import binary, unary
+from .layouts import strided
+from .op_specs import SPEC_BY_NAME
 from .strategies import SAFE_ELEMENTS
 
 EPS = 1e-6  # the finite-difference step
@@ -47,23 +51,22 @@ def assert_gradients_close(
     """
     arrays_ = [np.array(x.data if isinstance(x, Tensor) else x, dtype=None) for x in inputs]
     arrays_ = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays_]
-    tensors = [Tensor(a, requires_grad=True) if a.dtype.kind == "f" else a for a in arrays_]
+    tensors = [
+        _leaf(a, x) if a.dtype.kind == "f" else a for a, x in zip(arrays_, inputs, strict=True)
+    ]
     out = f(*tensors)
     g = np.random.default_rng(seed).standard_normal(np.shape(out.data))
     if out.requires_grad:
         out.backward(g)
-
-    def forward(*xs: Any) -> Any:
-        return np.asarray(f(*xs).data)
 
     rounding = ROUNDING_MARGIN * np.abs(g * out.data).sum() * np.finfo(np.float64).eps / EPS
     tolerance = (atol or ATOL) + rounding
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             continue
-        numeric = numeric_vjp(forward, arrays_, i, g, EPS)
+        numeric = numeric_vjp(f, arrays_, i, g, EPS)
         analytic = t.grad if t.grad is not None else np.zeros_like(numeric)
-        bad = np.abs(analytic - numeric) > tolerance + (rtol or RTOL) * np.abs(numeric)
+        bad = mismatches(analytic, numeric, tolerance, rtol or RTOL)
         if bad.any():
             j = tuple(int(k) for k in np.argwhere(bad)[0])
             largest = np.abs(analytic - numeric).max()
@@ -78,21 +81,30 @@ def assert_gradients_close(
             raise AssertionError(str(exc)) from None
 
 
+def _leaf(a: np.ndarray, given: Any) -> Tensor:
+    """A leaf holding ``a``; non-contiguous when ``given`` was, so the ops see that layout."""
+    t = Tensor(a, requires_grad=True)
+    if isinstance(given, np.ndarray) and not given.flags.c_contiguous:
+        t.data = strided(t.data)
+    return t
+
+
 def check_op(
-    name_or_op: str | Op,
+    name_or_op: str | Op | Callable[..., Any],
     calls: st.SearchStrategy[Call] | None = None,
     elements: st.SearchStrategy[float] | None = None,
     order: int = 1,
     max_examples: int = 50,
 ) -> None:
-    """Run the standard property tests on one registered op (yours too).
+    """Run the standard property tests on one registered op (yours too), or on any function
+    of Tensors (a composite of ops).
 
     For each drawn call: the VJP of every float input matches central differences with a
     random upstream gradient; neither the inputs nor the upstream gradient are mutated;
     float32 inputs give float32 gradients; with ``order=2`` second derivatives match too.
-    Built-in ops draw their inputs from the project's op table; for another op, give
-    ``calls`` (a strategy of :class:`Call`) or let one- and two-input ops draw broadcastable
-    float64 arrays from ``elements`` (default [-2, 2]).
+    Built-in ops draw their inputs from the project's op table; for another op or a
+    function, give ``calls`` (a strategy of :class:`Call`) or let one- and two-input ones
+    draw broadcastable float64 arrays from ``elements`` (default [-2, 2]).
 
     >>> import numpy as np, autograd_lite as al
     >>> @al.register("softplus_example")
@@ -105,30 +117,38 @@ def check_op(
     >>> check_op("softplus_example", max_examples=10)
     >>> al.unregister("softplus_example")
     """
-    op = name_or_op if isinstance(name_or_op, Op) else get_op(name_or_op)
-    strategy = calls or _default_calls(op, elements)
+    op = get_op(name_or_op) if isinstance(name_or_op, str) else name_or_op
+    strategy = calls if calls is not None else _default_calls(op, elements)
 
     @settings(max_examples=max_examples, deadline=None, database=None)
     @given(call=strategy, seed=st.integers(0, 2**32 - 1))
     def standard_properties(call: Call, seed: int) -> None:
-        frozen = copy.deepcopy(call.args)
-
-        def f(*xs: Any) -> Any:
-            it = iter(xs)
-            return op(
-                *[next(it) if i in call.diff else a for i, a in enumerate(call.args)], **call.attrs
-            )
-
-        diff_args = [call.args[i] for i in call.diff]
-        assert_gradients_close(f, *diff_args, order=order, seed=seed)
-        for before, after in zip(frozen, call.args, strict=True):
-            np.testing.assert_array_equal(before, after, err_msg=f"{op.name} mutated an input")
-        _check_float32(op, call)
+        check_call(op, call, seed=seed, order=order)
 
     standard_properties()
 
 
-def _check_float32(op: Op, call: Call) -> None:
+def check_call(op: Callable[..., Any], call: Call, seed: int = 0, order: int = 1) -> None:
+    """The standard properties of :func:`check_op`, for one call of ``op``."""
+    frozen = copy.deepcopy(call.args)
+
+    def f(*xs: Any) -> Any:
+        it = iter(xs)
+        return op(
+            *[next(it) if i in call.diff else a for i, a in enumerate(call.args)], **call.attrs
+        )
+
+    assert_gradients_close(f, *[call.args[i] for i in call.diff], order=order, seed=seed)
+    for before, after in zip(frozen, call.args, strict=True):
+        np.testing.assert_array_equal(before, after, err_msg=f"{_name(op)} mutated an input")
+    _check_float32(op, call)
+
+
+def _name(op: Any) -> str:
+    return str(getattr(op, "name", None) or getattr(op, "__name__", None) or repr(op))
+
+
+def _check_float32(op: Callable[..., Any], call: Call) -> None:
     """float32 inputs give float32 gradients, and the upstream gradient is not mutated."""
     args = [
         Tensor(a.astype(np.float32), requires_grad=True) if i in call.diff else a
@@ -140,25 +160,32 @@ def _check_float32(op: Op, call: Call) -> None:
     g = np.ones(out.shape, dtype=out.dtype) * 0.5
     g_before = g.copy()
     out.backward(g)
-    np.testing.assert_array_equal(g, g_before, err_msg=f"{op.name} mutated the upstream gradient")
+    np.testing.assert_array_equal(g, g_before, err_msg=f"{_name(op)} mutated the upstream gradient")
     for i in call.diff:
         grad = args[i].grad
         assert grad is not None and grad.dtype == np.float32, (
-            f"{op.name}: gradient of a float32 input {i} has dtype "
+            f"{_name(op)}: gradient of a float32 input {i} has dtype "
             f"{None if grad is None else grad.dtype}"
         )
 
 
-def _default_calls(op: Op, elements: st.SearchStrategy[float] | None) -> st.SearchStrategy[Call]:
-    spec = SPEC_BY_NAME.get(op.name)
+def _default_calls(
+    op: Callable[..., Any], elements: st.SearchStrategy[float] | None
+) -> st.SearchStrategy[Call]:
+    spec = SPEC_BY_NAME.get(op.name) if isinstance(op, Op) else None
     if spec is not None and elements is None:
         return spec.calls
-    elements = elements or SAFE_ELEMENTS
-    if op.n_inputs == 1 and not op.variadic:
+    elements = elements if elements is not None else SAFE_ELEMENTS
+    if isinstance(op, Op):
+        n_inputs = -1 if op.variadic else op.n_inputs
+    else:
+        params = inspect.signature(op).parameters.values()
+        n_inputs = sum(p.default is p.empty and p.kind is p.POSITIONAL_OR_KEYWORD for p in params)
+    if n_inputs == 1:
         return unary(elements)
-    if op.n_inputs == 2 and not op.variadic:
+    if n_inputs == 2:
         return binary(elements, elements)
     raise ValueError(
-        f"check_op: op {op.name!r} takes {op.n_inputs} inputs; pass calls=, a strategy of "
+        f"check_op: {_name(op)!r} takes {n_inputs} inputs; pass calls=, a strategy of "
         "autograd_lite.testing.Call, to say how to draw them"
     )

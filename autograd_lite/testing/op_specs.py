@@ -1,10 +1,10 @@
 """The table of every built-in op: how to draw its inputs and what numpy says it computes.
 
-Each entry names an op, a numpy reference for its forward, and a hypothesis strategy that
-draws one call: the positional arguments (float64 arrays inside the op's domain and away
-from its kinks, or constants such as labels and masks) and the attributes. The project's
-property tests run over this table, and a test fails when a registered op has no entry,
-so no op can be added untested; ``check_op`` draws built-in ops' inputs from it too.
+Each entry names an op, a numpy reference for its forward, a hypothesis strategy that
+draws one call (see draws.py) and the op's fixed layouts (see layouts.py). The project's
+property tests run over this table, and a test fails when a registered op has no entry or
+an entry lacks a kind of layout, so no op can be added untested; ``check_op`` draws
+built-in ops' inputs from it too.
 """
 
 from __future__ import annotations
@@ -15,248 +15,44 @@ from typing import Any
 
 import numpy as np
 from hypothesis import strategies as st
-from hypothesis.extra import numpy as hnp
 
-MAX_DIMS = 4
-MAX_SIDE = 3
-
-
-@dataclass(frozen=True)
-class Call:
-    """One drawn call of an op: positional arguments, attributes, which args are differentiable."""
-
-    args: tuple[Any, ...]
-    attrs: dict[str, Any]
-    diff: tuple[int, ...]
-
-    def __repr__(self) -> str:
-        shapes = [np.shape(a) if isinstance(a, np.ndarray) else a for a in self.args]
-        return f"Call(shapes={shapes}, attrs={self.attrs}, diff={self.diff})"
+from . import layouts as fixed
+from .calls import Call
+from .draws import (
+    add_at_calls,
+    along_axis,
+    away_from_zero,
+    binary,
+    broadcast_to_calls,
+    clip_calls,
+    concatenate_calls,
+    cross_entropy_calls,
+    expand_dims_calls,
+    getitem_calls,
+    lattice,
+    linear_calls,
+    matmul_calls,
+    positive,
+    reals,
+    reduction,
+    reshape_calls,
+    squeeze_calls,
+    stack_calls,
+    transpose_calls,
+    unary,
+    where_calls,
+)
 
 
 @dataclass(frozen=True)
 class OpSpec:
+    """An op's entry: its numpy reference, its random calls and its fixed layouts."""
+
     name: str
     reference: Callable[..., Any]
     calls: st.SearchStrategy[Call]
+    layouts: list[Call] = field(default_factory=list)
     notes: str = field(default="")
-
-
-# --- element strategies: each keeps inputs inside the domain and away from kinks ---------
-def reals(lo: float = -3.0, hi: float = 3.0) -> st.SearchStrategy[float]:
-    return st.floats(lo, hi, allow_nan=False, allow_infinity=False)
-
-
-def positive() -> st.SearchStrategy[float]:
-    return st.floats(0.2, 3.0)
-
-
-def away_from_zero() -> st.SearchStrategy[float]:
-    """|x| >= 0.5: denominators, and inputs of abs, relu and sign."""
-    return st.floats(0.5, 3.0).flatmap(lambda v: st.sampled_from([v, -v]))
-
-
-def lattice(offset: float) -> st.SearchStrategy[float]:
-    """Multiples of 0.1 plus an offset: two lattices with different offsets never tie."""
-    return st.integers(-20, 20).map(lambda k: round(0.1 * k + offset, 10))
-
-
-def shapes(min_dims: int = 0) -> st.SearchStrategy[tuple[int, ...]]:
-    return hnp.array_shapes(min_dims=min_dims, max_dims=MAX_DIMS, min_side=1, max_side=MAX_SIDE)
-
-
-def arrays(shape: tuple[int, ...], elements: st.SearchStrategy[float]) -> st.SearchStrategy:
-    return hnp.arrays(np.float64, shape, elements=elements)
-
-
-def distinct(shape: tuple[int, ...]) -> st.SearchStrategy[np.ndarray]:
-    """Values at least 0.05 apart, so max and min have no ties within a step of the check."""
-    n = int(np.prod(shape))
-    return st.permutations(range(-60, 60)).map(
-        lambda p: np.array(p[:n], dtype=np.float64).reshape(shape) * 0.05
-    )
-
-
-def axis_for(ndim: int) -> st.SearchStrategy[int]:
-    return st.integers(-ndim, ndim - 1)
-
-
-def reduce_axes(ndim: int) -> st.SearchStrategy[Any]:
-    if ndim == 0:
-        return st.none()
-    return st.one_of(st.none(), axis_for(ndim), hnp.valid_tuple_axes(ndim, min_size=1))
-
-
-# --- call strategies by kind of op -------------------------------------------------------
-def unary(elements: st.SearchStrategy[float]) -> st.SearchStrategy[Call]:
-    return shapes().flatmap(lambda s: arrays(s, elements)).map(lambda x: Call((x,), {}, (0,)))
-
-
-@st.composite
-def binary(draw: Any, x_elems: Any, y_elems: Any) -> Call:
-    shape_x, shape_y = draw(
-        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=MAX_DIMS, max_side=MAX_SIDE)
-    ).input_shapes
-    return Call((draw(arrays(shape_x, x_elems)), draw(arrays(shape_y, y_elems))), {}, (0, 1))
-
-
-@st.composite
-def reduction(draw: Any, distinct_values: bool = False) -> Call:
-    shape = draw(shapes())
-    x = draw(distinct(shape) if distinct_values else arrays(shape, reals()))
-    attrs = {"axis": draw(reduce_axes(len(shape))), "keepdims": draw(st.booleans())}
-    return Call((x,), attrs, (0,))
-
-
-@st.composite
-def along_axis(draw: Any) -> Call:
-    shape = draw(shapes(min_dims=1))
-    return Call((draw(arrays(shape, reals(-5, 5))),), {"axis": draw(axis_for(len(shape)))}, (0,))
-
-
-@st.composite
-def matmul_calls(draw: Any) -> Call:
-    m, k, n = (draw(st.integers(1, MAX_SIDE)) for _ in range(3))
-    batch_a, batch_b = draw(
-        hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=2, max_side=MAX_SIDE)
-    ).input_shapes
-    a_is_vector, b_is_vector = draw(st.booleans()), draw(st.booleans())
-    shape_a = (k,) if a_is_vector else batch_a + (m, k)
-    shape_b = (k,) if b_is_vector else batch_b + (k, n)
-    return Call((draw(arrays(shape_a, reals())), draw(arrays(shape_b, reals()))), {}, (0, 1))
-
-
-@st.composite
-def linear_calls(draw: Any) -> Call:
-    rows, n_in, n_out = (draw(st.integers(1, MAX_SIDE)) for _ in range(3))
-    x_shape = draw(st.sampled_from([(n_in,), (rows, n_in), (2, rows, n_in)]))
-    bias_shape = draw(st.sampled_from([(n_out,), (1, n_out), ()]))
-    x, w = draw(arrays(x_shape, reals())), draw(arrays((n_in, n_out), reals()))
-    return Call((x, w, draw(arrays(bias_shape, reals()))), {}, (0, 1, 2))
-
-
-@st.composite
-def where_calls(draw: Any) -> Call:
-    sc, sx, sy = draw(
-        hnp.mutually_broadcastable_shapes(num_shapes=3, max_dims=MAX_DIMS, max_side=MAX_SIDE)
-    ).input_shapes
-    condition = draw(hnp.arrays(np.bool_, sc))
-    return Call((condition, draw(arrays(sx, reals())), draw(arrays(sy, reals()))), {}, (1, 2))
-
-
-@st.composite
-def clip_calls(draw: Any) -> Call:
-    x = draw(shapes().flatmap(lambda s: arrays(s, lattice(0.05))))
-    bounds = draw(st.sampled_from([(-1.0, 1.0), (None, 0.5), (-0.5, None)]))
-    return Call((x,), {"a_min": bounds[0], "a_max": bounds[1]}, (0,))
-
-
-@st.composite
-def cross_entropy_calls(draw: Any) -> Call:
-    shape = draw(shapes(min_dims=1))
-    axis = draw(axis_for(len(shape)))
-    logits = draw(arrays(shape, reals(-5, 5)))
-    reduction_ = draw(st.sampled_from(["mean", "sum", "none"]))
-    if draw(st.booleans()):
-        label_shape = shape[: axis % len(shape)] + shape[axis % len(shape) + 1 :]
-        labels = draw(hnp.arrays(np.int64, label_shape, elements=st.integers(0, shape[axis] - 1)))
-        return Call((logits, labels), {"axis": axis, "reduction": reduction_}, (0,))
-    raw = draw(arrays(shape, st.floats(0.1, 1.0)))
-    probs = raw / raw.sum(axis=axis, keepdims=True)
-    return Call((logits, probs), {"axis": axis, "reduction": reduction_}, (0, 1))
-
-
-@st.composite
-def reshape_calls(draw: Any) -> Call:
-    shape = draw(shapes())
-    size = int(np.prod(shape))
-    new = draw(st.sampled_from([(size,), shape[::-1], (1, *shape), (*shape, 1), (-1,)]))
-    return Call((draw(arrays(shape, reals())),), {"shape": new}, (0,))
-
-
-@st.composite
-def transpose_calls(draw: Any) -> Call:
-    shape = draw(shapes())
-    axes = draw(st.one_of(st.none(), st.permutations(range(len(shape))).map(tuple)))
-    if axes is not None and axes and draw(st.booleans()):
-        axes = tuple(a - len(shape) for a in axes)  # negative axes too
-    return Call((draw(arrays(shape, reals())),), {"axes": axes}, (0,))
-
-
-@st.composite
-def broadcast_to_calls(draw: Any) -> Call:
-    target = draw(shapes())
-    keep = draw(st.integers(0, len(target)))
-    shape = tuple(n if draw(st.booleans()) else 1 for n in target[len(target) - keep :])
-    return Call((draw(arrays(shape, reals())),), {"shape": target}, (0,))
-
-
-@st.composite
-def expand_dims_calls(draw: Any) -> Call:
-    shape = draw(shapes(min_dims=0))
-    axis = draw(st.integers(-(len(shape) + 1), len(shape)))
-    return Call((draw(arrays(shape, reals())),), {"axis": axis}, (0,))
-
-
-@st.composite
-def squeeze_calls(draw: Any) -> Call:
-    shape = draw(hnp.array_shapes(min_dims=1, max_dims=MAX_DIMS, min_side=1, max_side=2))
-    ones = [i for i, n in enumerate(shape) if n == 1]
-    axis = draw(st.one_of(st.none(), st.sampled_from(ones))) if ones else None
-    return Call((draw(arrays(shape, reals())),), {"axis": axis}, (0,))
-
-
-@st.composite
-def concatenate_calls(draw: Any) -> Call:
-    shape = draw(shapes(min_dims=1))
-    axis = draw(axis_for(len(shape)))
-    count = draw(st.integers(1, 3))
-    parts = []
-    for _ in range(count):
-        part_shape = list(shape)
-        part_shape[axis] = draw(st.integers(1, MAX_SIDE))
-        parts.append(draw(arrays(tuple(part_shape), reals())))
-    return Call(tuple(parts), {"axis": axis}, tuple(range(count)))
-
-
-@st.composite
-def stack_calls(draw: Any) -> Call:
-    shape = draw(shapes())
-    axis = draw(st.integers(-(len(shape) + 1), len(shape)))
-    count = draw(st.integers(1, 3))
-    parts = tuple(draw(arrays(shape, reals())) for _ in range(count))
-    return Call(parts, {"axis": axis}, tuple(range(count)))
-
-
-@st.composite
-def indices(draw: Any, shape: tuple[int, ...]) -> Any:
-    """A basic slice, an int, an integer array with repeats, a boolean mask, or a tuple."""
-    n = shape[0]
-    kind = draw(st.sampled_from(["slice", "int", "ints", "mask", "tuple"]))
-    if kind == "slice":
-        start = draw(st.integers(-n, n - 1))
-        return slice(start, None, draw(st.sampled_from([1, 2, -1])))
-    if kind == "int":
-        return draw(st.integers(-n, n - 1))
-    if kind == "ints":
-        return np.array(draw(st.lists(st.integers(-n, n - 1), min_size=1, max_size=5)))
-    if kind == "mask":
-        return draw(hnp.arrays(np.bool_, shape))
-    return (draw(st.integers(-n, n - 1)), Ellipsis)
-
-
-@st.composite
-def getitem_calls(draw: Any) -> Call:
-    shape = draw(shapes(min_dims=1))
-    return Call((draw(arrays(shape, reals())),), {"index": draw(indices(shape))}, (0,))
-
-
-@st.composite
-def add_at_calls(draw: Any) -> Call:
-    shape = draw(shapes(min_dims=1))
-    index = draw(indices(shape))
-    values = draw(arrays(np.zeros(shape)[index].shape, reals()))
-    return Call((values,), {"index": index, "shape": shape}, (0,))
 
 
 # --- numpy references, written independently of the ops' forwards ------------------------
@@ -279,6 +75,12 @@ def ref_cross_entropy(logits, target, axis=-1, reduction="mean"):
     return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](losses)
 
 
+def ref_mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    if axis in (0, -1) and x.ndim == 0:
+        axis = None  # numpy's other reductions allow this; np.mean does not
+    return np.mean(x, axis=axis, keepdims=keepdims)
+
+
 def ref_add_at(x, index=None, shape=()):
     out = np.zeros(shape)
     np.add.at(out, index, x)
@@ -286,44 +88,152 @@ def ref_add_at(x, index=None, shape=()):
 
 
 SPECS: list[OpSpec] = [
-    OpSpec("add", np.add, binary(reals(), reals())),
-    OpSpec("subtract", np.subtract, binary(reals(), reals())),
-    OpSpec("multiply", np.multiply, binary(reals(), reals())),
-    OpSpec("divide", np.divide, binary(reals(), away_from_zero())),
-    OpSpec("negative", np.negative, unary(reals())),
-    OpSpec("power", np.power, binary(st.floats(0.5, 2.0), reals(-2, 2))),
-    OpSpec("matmul", np.matmul, matmul_calls()),
-    OpSpec("linear", lambda x, w, b: x @ w + b, linear_calls()),
-    OpSpec("exp", np.exp, unary(reals())),
-    OpSpec("log", np.log, unary(positive())),
-    OpSpec("sqrt", np.sqrt, unary(positive())),
-    OpSpec("tanh", np.tanh, unary(reals())),
-    OpSpec("sigmoid", lambda x: 1 / (1 + np.exp(-x)), unary(reals(-6, 6))),
-    OpSpec("relu", lambda x: np.where(x > 0, x, 0.0), unary(away_from_zero())),
-    OpSpec("abs", np.abs, unary(away_from_zero())),
-    OpSpec("sign", np.sign, unary(away_from_zero())),
-    OpSpec("maximum", np.maximum, binary(lattice(0.03), lattice(0.07))),
-    OpSpec("minimum", np.minimum, binary(lattice(0.03), lattice(0.07))),
-    OpSpec("where", np.where, where_calls()),
-    OpSpec("clip", lambda x, a_min, a_max: np.clip(x, a_min, a_max), clip_calls()),
-    OpSpec("astype", lambda x, dtype=np.float64: x.astype(dtype), unary(reals())),
-    OpSpec("sum", np.sum, reduction()),
-    OpSpec("mean", np.mean, reduction()),
-    OpSpec("max", np.max, reduction(distinct_values=True)),
-    OpSpec("min", np.min, reduction(distinct_values=True)),
-    OpSpec("logsumexp", ref_logsumexp, reduction()),
-    OpSpec("softmax", ref_softmax, along_axis()),
-    OpSpec("log_softmax", lambda x, axis=-1: np.log(ref_softmax(x, axis)), along_axis()),
-    OpSpec("cross_entropy", ref_cross_entropy, cross_entropy_calls()),
-    OpSpec("reshape", lambda x, shape: np.reshape(x, shape), reshape_calls()),
-    OpSpec("transpose", lambda x, axes=None: np.transpose(x, axes), transpose_calls()),
-    OpSpec("broadcast_to", lambda x, shape: np.broadcast_to(x, shape), broadcast_to_calls()),
-    OpSpec("expand_dims", lambda x, axis: np.expand_dims(x, axis), expand_dims_calls()),
-    OpSpec("squeeze", lambda x, axis=None: np.squeeze(x, axis), squeeze_calls()),
-    OpSpec("concatenate", lambda *xs, axis=0: np.concatenate(xs, axis), concatenate_calls()),
-    OpSpec("stack", lambda *xs, axis=0: np.stack(xs, axis), stack_calls()),
-    OpSpec("getitem", lambda x, index: x[index], getitem_calls()),
-    OpSpec("add_at", ref_add_at, add_at_calls()),
+    OpSpec("add", np.add, binary(reals(), reals()), fixed.binary(fixed.reals, fixed.reals)),
+    OpSpec(
+        "subtract", np.subtract, binary(reals(), reals()), fixed.binary(fixed.reals, fixed.reals)
+    ),
+    OpSpec(
+        "multiply", np.multiply, binary(reals(), reals()), fixed.binary(fixed.reals, fixed.reals)
+    ),
+    OpSpec(
+        "divide",
+        np.divide,
+        binary(reals(), away_from_zero()),
+        fixed.binary(fixed.reals, fixed.away_from_zero),
+    ),
+    OpSpec("negative", np.negative, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec(
+        "power",
+        np.power,
+        binary(st.floats(0.5, 2.0), reals(-2, 2)),
+        fixed.binary(fixed.between(0.5, 2.0), fixed.between(-2, 2)),
+    ),
+    OpSpec("matmul", np.matmul, matmul_calls(), fixed.matmul()),
+    OpSpec("linear", lambda x, w, b: x @ w + b, linear_calls(), fixed.linear()),
+    OpSpec("exp", np.exp, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("log", np.log, unary(positive()), fixed.unary(fixed.positive)),
+    OpSpec("sqrt", np.sqrt, unary(positive()), fixed.unary(fixed.positive)),
+    OpSpec("tanh", np.tanh, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec(
+        "sigmoid", lambda x: 1 / (1 + np.exp(-x)), unary(reals(-6, 6)), fixed.unary(fixed.reals)
+    ),
+    OpSpec(
+        "relu",
+        lambda x: np.where(x > 0, x, 0.0),
+        unary(away_from_zero()),
+        fixed.unary(fixed.away_from_zero),
+    ),
+    OpSpec("abs", np.abs, unary(away_from_zero()), fixed.unary(fixed.away_from_zero)),
+    OpSpec("sign", np.sign, unary(away_from_zero()), fixed.unary(fixed.away_from_zero)),
+    OpSpec(
+        "maximum",
+        np.maximum,
+        binary(lattice(0.03), lattice(0.07)),
+        fixed.binary(fixed.lattice(0.03), fixed.lattice(0.07)),
+    ),
+    OpSpec(
+        "minimum",
+        np.minimum,
+        binary(lattice(0.03), lattice(0.07)),
+        fixed.binary(fixed.lattice(0.03), fixed.lattice(0.07)),
+    ),
+    OpSpec("where", np.where, where_calls(), fixed.where()),
+    OpSpec("clip", lambda x, a_min, a_max: np.clip(x, a_min, a_max), clip_calls(), fixed.clip()),
+    OpSpec(
+        "astype",
+        lambda x, dtype=np.float64: x.astype(dtype),
+        unary(reals()),
+        fixed.unary(fixed.reals),
+    ),
+    OpSpec("sum", np.sum, reduction(), fixed.reductions(fixed.reals)),
+    OpSpec("mean", ref_mean, reduction(), fixed.reductions(fixed.reals)),
+    OpSpec("max", np.max, reduction(distinct_values=True), fixed.reductions(fixed.distinct, False)),
+    OpSpec("min", np.min, reduction(distinct_values=True), fixed.reductions(fixed.distinct, False)),
+    OpSpec("logsumexp", ref_logsumexp, reduction(), fixed.reductions(fixed.reals)),
+    OpSpec("softmax", ref_softmax, along_axis(), fixed.along_axis(fixed.reals)),
+    OpSpec(
+        "log_softmax",
+        lambda x, axis=-1: np.log(ref_softmax(x, axis)),
+        along_axis(),
+        fixed.along_axis(fixed.reals),
+    ),
+    OpSpec("cross_entropy", ref_cross_entropy, cross_entropy_calls(), fixed.cross_entropy()),
+    OpSpec(
+        "reshape",
+        lambda x, shape: np.reshape(x, shape),
+        reshape_calls(),
+        fixed.with_attr(
+            "shape",
+            [((2, 3, 4), (4, 6)), ((), (1,)), ((1,), ()), ((0, 3), (3, 0)), ((2, 3, 4), (-1,))],
+        ),
+    ),
+    OpSpec(
+        "transpose",
+        lambda x, axes=None: np.transpose(x, axes),
+        transpose_calls(),
+        fixed.with_attr(
+            "axes",
+            [
+                ((2, 3, 4), (2, 0, 1)),
+                ((2, 3, 4), None),
+                ((2, 3, 4), (-1, 0, 1)),
+                ((), None),
+                ((), ()),
+                ((0, 3), None),
+                ((1, 3, 1), (2, 1, 0)),
+            ],
+        ),
+    ),
+    OpSpec(
+        "broadcast_to",
+        lambda x, shape: np.broadcast_to(x, shape),
+        broadcast_to_calls(),
+        fixed.with_attr(
+            "shape",
+            [
+                ((), (2, 3)),
+                ((3, 1), (2, 3, 4)),
+                ((2, 1, 4), (2, 3, 4)),
+                ((0, 1), (0, 3)),
+                ((1,), (0,)),
+                ((1,), (1, 1)),
+            ],
+        ),
+    ),
+    OpSpec(
+        "expand_dims",
+        lambda x, axis: np.expand_dims(x, axis),
+        expand_dims_calls(),
+        fixed.with_attr(
+            "axis",
+            [((), 0), ((), -1), ((2, 3, 4), 1), ((2, 3, 4), -1), ((0, 3), 0), ((1, 4, 1), 0)],
+        ),
+    ),
+    OpSpec(
+        "squeeze",
+        lambda x, axis=None: np.squeeze(x, axis),
+        squeeze_calls(),
+        fixed.with_attr(
+            "axis",
+            [
+                ((1, 3, 1), None),
+                ((1, 3, 1), 0),
+                ((1, 3, 1), -1),
+                ((1,), None),
+                ((1, 0), 0),
+                ((), None),
+            ],
+        ),
+    ),
+    OpSpec(
+        "concatenate",
+        lambda *xs, axis=0: np.concatenate(xs, axis),
+        concatenate_calls(),
+        fixed.concatenate(),
+    ),
+    OpSpec("stack", lambda *xs, axis=0: np.stack(xs, axis), stack_calls(), fixed.stack()),
+    OpSpec("getitem", lambda x, index: x[index], getitem_calls(), fixed.getitem()),
+    OpSpec("add_at", ref_add_at, add_at_calls(), fixed.add_at()),
 ]
 
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}

@@ -16,6 +16,12 @@ from ..tensor import Tensor
 SAFE_ELEMENTS = st.floats(-2.0, 2.0, allow_nan=False, allow_infinity=False)
 
 
+def _or_safe(elements: st.SearchStrategy[float] | None) -> st.SearchStrategy[float]:
+    """``elements``, or SAFE_ELEMENTS when None. (Not ``elements or ...``: a strategy is always
+    true, and hypothesis warns when one is used as a bool.)"""
+    return SAFE_ELEMENTS if elements is None else elements
+
+
 def tensors(
     shape: Any = None,
     dtype: Any = np.float64,
@@ -34,7 +40,7 @@ def tensors(
     shapes = shape if isinstance(shape, st.SearchStrategy) else st.just(shape)
     if shape is None:
         shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
-    values = shapes.flatmap(lambda s: hnp.arrays(dtype, s, elements=elements or SAFE_ELEMENTS))
+    values = shapes.flatmap(lambda s: hnp.arrays(dtype, s, elements=_or_safe(elements)))
     return values.map(lambda a: Tensor(a, requires_grad=requires_grad))
 
 
@@ -43,7 +49,7 @@ def broadcastable_pairs(
 ) -> st.SearchStrategy[tuple[np.ndarray, np.ndarray]]:
     """Two float64 arrays whose shapes broadcast together, as numpy's binary ops need."""
     shapes = hnp.mutually_broadcastable_shapes(num_shapes=2, max_dims=max_dims, max_side=max_side)
-    elements = elements or SAFE_ELEMENTS
+    elements = _or_safe(elements)
     return shapes.flatmap(
         lambda s: st.tuples(
             *(hnp.arrays(np.float64, shp, elements=elements) for shp in s.input_shapes)
@@ -106,13 +112,13 @@ class Const:
 DEFAULT_OPS = (
     "add", "subtract", "multiply", "divide", "negative", "power", "exp", "log", "sqrt",
     "tanh", "sigmoid", "matmul", "sum", "mean", "logsumexp", "softmax", "log_softmax",
-    "transpose", "reshape", "broadcast_to", "expand_dims",
+    "cross_entropy", "transpose", "reshape", "broadcast_to", "expand_dims", "getitem",
 )  # fmt: skip
 _UNARY = {"negative", "exp", "log", "sqrt", "tanh", "sigmoid"}
 _BINARY = {"add", "subtract", "multiply", "divide", "power", "matmul"}
 _REDUCE = {"sum", "mean", "logsumexp"}
-_ALONG_AXIS = {"softmax", "log_softmax"}
-_SHAPE = {"transpose", "reshape", "broadcast_to", "expand_dims"}
+_ALONG_AXIS = {"softmax", "log_softmax", "cross_entropy"}
+_SHAPE = {"transpose", "reshape", "broadcast_to", "expand_dims", "getitem"}
 
 
 @st.composite
@@ -196,14 +202,17 @@ class _Builder:
         elif op in _UNARY:
             self.push(op, (x,))
         elif op == "power":
-            self.push(op, (self.positive(x), Const(draw(st.sampled_from([-1.0, 0.5, 2.0, 3.0])))))
+            self.power(draw, x)
         elif op in _BINARY:
             self.binary(draw, op, x)
         elif op in _REDUCE:
             axis = draw(_axes(len(shape)))
             self.push(op, (x,), axis=axis, keepdims=draw(st.booleans()))
-        elif op in _ALONG_AXIS and shape:
-            self.push(op, (x,), axis=draw(st.integers(-len(shape), len(shape) - 1)))
+        elif op == "cross_entropy" and shape:
+            self.cross_entropy(draw, x)
+        elif op in _ALONG_AXIS and op != "cross_entropy":
+            # a 0-d input takes axis 0 or -1, as numpy's reductions allow
+            self.push(op, (x,), axis=draw(st.integers(-max(len(shape), 1), max(len(shape), 1) - 1)))
         elif op == "transpose":
             self.push(op, (x,), axes=tuple(draw(st.permutations(range(len(shape))))))
         elif op == "reshape":
@@ -212,6 +221,39 @@ class _Builder:
             self.push(op, (x,), axis=draw(st.integers(-len(shape) - 1, len(shape))))
         elif op == "broadcast_to" and len(shape) < 4:
             self.push(op, (x,), shape=(2, *shape))
+        elif op == "getitem" and shape:
+            # a strided or reversed slice: a non-contiguous view for the ops that follow
+            self.push(
+                op,
+                (x,),
+                index=(slice(None), slice(None, None, draw(st.sampled_from([2, -1]))))
+                if len(shape) > 1
+                else slice(None, None, -1),
+            )
+
+    def power(self, draw: Any, x: int) -> None:
+        """x^p with an integer p on any x (zeros included: x^0 at 0 has gradient 0, as torch),
+        a fractional or negative p on a positive base, or 0^y (gradient 0 for y > 0)."""
+        kind = draw(st.sampled_from(["integer", "real", "zero base"]))
+        if kind == "integer":
+            self.push("power", (x, Const(draw(st.sampled_from([0.0, 1.0, 2.0, 3.0])))))
+        elif kind == "real":
+            self.push("power", (self.positive(x), Const(draw(st.sampled_from([-1.0, 0.5, -0.3])))))
+        else:
+            self.push("power", (Const(0.0), self.positive(x)))
+
+    def cross_entropy(self, draw: Any, x: int) -> None:
+        """cross_entropy of x along any axis, against class labels or weight rows (which
+        need not sum to 1), with any reduction."""
+        shape = self.values[x].shape
+        axis = draw(st.integers(-len(shape), len(shape) - 1))
+        if draw(st.booleans()):
+            kept = shape[: axis % len(shape)] + shape[axis % len(shape) + 1 :]
+            target = draw(hnp.arrays(np.int64, kept, elements=st.integers(0, shape[axis] - 1)))
+        else:
+            target = draw(hnp.arrays(np.float64, shape, elements=st.floats(0.0, 1.5)))
+        reduction = draw(st.sampled_from(["mean", "sum", "none"]))
+        self.push("cross_entropy", (x, Const(target)), axis=axis, reduction=reduction)
 
     def binary(self, draw: Any, op: str, x: int) -> None:
         y = self.node(draw)
@@ -228,7 +270,7 @@ class _Builder:
 
 def _axes(ndim: int) -> st.SearchStrategy[Any]:
     if ndim == 0:
-        return st.none()
+        return st.sampled_from([None, 0, -1])  # numpy's reductions allow 0 and -1 on 0-d
     return st.one_of(
         st.none(), st.integers(-ndim, ndim - 1), hnp.valid_tuple_axes(ndim, min_size=1)
     )

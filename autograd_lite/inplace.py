@@ -1,0 +1,118 @@
+"""The guard against in-place changes: arrays a live graph will read stay read-only.
+
+A node's rules read its inputs' arrays and its own output when backward runs, so changing
+one of them in between would change the gradient silently. So:
+
+- the output of a recorded op is read-only from the start (it is the value the graph
+  computed, as in JAX);
+- the arrays of leaves and constants that a node saved are read-only while some live node
+  holds them (a count per array), and writable again once the last is released by
+  backward or freed.
+
+A numpy write into such an array fails at the write, with numpy's "assignment destination
+is read-only". The library's own writers (optimizers, ``load_state_dict``) use
+:func:`writable`: in place when no live graph holds the array, else into a fresh array,
+and a backward through the older graph then raises, naming the op and the tensor.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from typing import Any
+
+import numpy as np
+
+_lock = threading.RLock()  # re-entrant: a Hold freed by the garbage collector mid-update
+# id(array) -> [number of live nodes holding it, whether a writer replaced it since]
+_held: dict[int, list[Any]] = {}
+
+
+class Hold:
+    """The leaf and constant arrays one node saved, read-only until this is released.
+
+    The node drops its Hold when backward releases its saved values; a node freed without a
+    backward drops it with itself (``__del__``).
+    """
+
+    __slots__ = ("arrays",)
+
+    def __init__(self, arrays: list[np.ndarray]) -> None:
+        held = []
+        with _lock:
+            for a in arrays:
+                entry = _held.get(id(a))
+                if entry is not None:
+                    entry[0] += 1
+                elif a.flags.writeable:
+                    a.setflags(write=False)
+                    _held[id(a)] = [1, False]
+                else:
+                    continue  # read-only already, and not by us: nothing to undo later
+                held.append(a)
+        self.arrays = held
+
+    def __del__(self) -> None:
+        lock, held = _lock, _held
+        if lock is None or held is None:  # the interpreter is shutting down
+            return
+        with lock:
+            for a in self.arrays:
+                entry = held.get(id(a))
+                if entry is None:  # already released, by a collection during an update
+                    continue
+                entry[0] -= 1
+                if entry[0] == 0:
+                    del held[id(a)]
+                    with contextlib.suppress(ValueError):  # its base was made read-only since
+                        a.setflags(write=True)
+
+    def replaced(self) -> np.ndarray | None:
+        """An array of this hold that a writer replaced since the node was recorded."""
+        for a in self.arrays:
+            entry = _held.get(id(a))
+            if entry is not None and entry[1]:
+                return a
+        return None
+
+
+def hold_saved(args: Any, datas: list[Any]) -> Hold | None:
+    """Make the arrays of the leaves and constants among a node's inputs read-only while
+    the node lives; None when it saved none (outputs of other ops are read-only already)."""
+    arrays = [
+        d
+        for a, d in zip(args, datas, strict=False)
+        if type(d) is np.ndarray and (a is d or a._op is None)  # a constant, or a leaf's
+    ]
+    return Hold(arrays) if arrays else None
+
+
+def writable(t: Any) -> np.ndarray:
+    """``t.data``, to be changed in place by an optimizer or a loader.
+
+    When a live graph holds the array (a graph kept with ``retain_graph=True``, or a forward
+    pass not yet differentiated), ``t`` gets a copy to write into instead: the graph keeps
+    the values it was built with, and its backward raises rather than use them silently.
+    """
+    a = t.data
+    with _lock:
+        entry = _held.get(id(a))
+        if entry is None and a.flags.writeable:
+            return a
+        if entry is not None:
+            entry[1] = True
+    t.data = a.copy()
+    return t.data
+
+
+def stale_input_error(op_name: str, inputs: Any, saved: Any, array: np.ndarray) -> RuntimeError:
+    """The error for a backward through a node whose saved ``array`` a writer replaced."""
+    i = next(k for k, d in enumerate(saved) if d is array)
+    x = inputs[i]
+    what = f"tensor {x.name!r}" if getattr(x, "name", None) else "a tensor"
+    return RuntimeError(
+        f"backward through op {op_name!r}: its input {i} ({what} of shape {np.shape(array)}) "
+        "was changed in place (by an optimizer step or load_state_dict) after this graph "
+        "was built, so its gradient would be wrong; call backward() before changing the "
+        "parameters, or run the forward pass again"
+    )

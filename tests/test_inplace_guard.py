@@ -1,0 +1,166 @@
+"""In-place changes to an array a live graph will read: refused, never a silent wrong gradient.
+
+The design (autograd_lite/inplace.py): a recorded op's output is read-only; the arrays of
+leaves and constants a node saved are read-only while a live node holds them. Optimizers and
+load_state_dict write in place when nothing holds the array, else into a fresh one, and a
+backward through the older graph raises.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import numpy as np
+import pytest
+
+import autograd_lite as al
+from autograd_lite import nn, optim
+
+READ_ONLY = "read-only"
+
+
+def square_sum():
+    x = al.tensor(np.ones(3), requires_grad=True, name="x")
+    return x, (x * x).sum()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda x: x.data.__setitem__(slice(None), 5),
+        lambda x: x.numpy().__setitem__(slice(None), 5),
+        lambda x: x.detach().data.__setitem__(slice(None), 5),
+        lambda x: np.multiply(x.data, 5, out=x.data),
+    ],
+    ids=["data", "numpy()", "detach()", "ufunc out="],
+)
+def test_writing_a_saved_leaf_array_fails_at_the_write(write):
+    x, y = square_sum()
+    with pytest.raises(ValueError, match=READ_ONLY):
+        write(x)
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])  # the graph that was built
+
+
+def test_writing_through_a_view_or_an_intermediate_fails():
+    x = al.tensor(np.ones(4), requires_grad=True)
+    view = x.reshape(2, 2)
+    h = al.exp(view)
+    y = (h * h).sum()
+    for array in (view.data, h.data, x.data.reshape(2, 2)):
+        with pytest.raises(ValueError, match=READ_ONLY):
+            array[0, 0] = 5.0
+    y.backward()
+    np.testing.assert_allclose(x.grad, 2 * np.exp(2.0))
+
+
+def test_a_constant_array_is_guarded_while_the_graph_lives():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    c = np.array([3.0, 4.0])
+    y = (w * c).sum()
+    with pytest.raises(ValueError, match=READ_ONLY):
+        c[0] = 0.0
+    y.backward()
+    np.testing.assert_array_equal(w.grad, [3.0, 4.0])
+    c[0] = 0.0  # released by backward: the user's array is theirs again
+
+
+def test_arrays_are_writable_again_after_backward_or_when_the_graph_is_dropped():
+    x, y = square_sum()
+    y.backward()
+    x.data[:] = 5  # released by backward
+    _, kept = square_sum()
+    del kept
+    x2, y2 = square_sum()
+    y2.backward(retain_graph=True)
+    assert not x2.data.flags.writeable  # retained: still guarded
+    del y2
+    gc.collect()
+    assert x2.data.flags.writeable  # dropped: released
+
+
+def test_two_live_graphs_keep_the_array_guarded_until_both_are_released():
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    first, second = (x * x).sum(), (x * 3).sum()
+    first.backward()
+    assert not x.data.flags.writeable
+    second.backward()
+    assert x.data.flags.writeable
+
+
+def test_the_training_loop_updates_parameters_in_place():
+    net = nn.Linear(3, 2, rng=0)
+    opt = optim.SGD(net.parameters(), lr=0.1)
+    before = [p.data for p in net.parameters()]
+    copies = [b.copy() for b in before]
+    for _ in range(2):
+        opt.zero_grad()
+        al.sum(net(np.ones((4, 3))) ** 2).backward()
+        opt.step()
+    for p, b, c in zip(net.parameters(), before, copies, strict=True):
+        assert p.data is b  # the same array, changed in place: no copy per step
+        assert not np.array_equal(p.data, c)
+
+
+@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps)])
+def test_optimizer_step_between_two_backward_passes_of_a_retained_graph(make):
+    w = al.tensor([1.0, 2.0], requires_grad=True, name="W1")
+    opt = make([w])
+    y = (w * w).sum()
+    y.backward(retain_graph=True)
+    old = w.data
+    opt.step()  # the graph still holds w's array: the step writes into a fresh one
+    assert w.data is not old and old.tolist() == [1.0, 2.0]
+    with pytest.raises(RuntimeError, match=r"op 'multiply'.*tensor 'W1'.*changed in place"):
+        y.backward()
+
+
+def test_a_kept_forward_pass_does_not_block_training_but_its_backward_raises():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    opt = optim.SGD([w], lr=0.5)
+    kept = (al.tanh(w) * 2).sum()  # evaluated with grad on, never differentiated
+    (w * w).sum().backward()
+    opt.step()
+    np.testing.assert_allclose(w.data, [0.0, 0.0])
+    with pytest.raises(RuntimeError, match="changed in place"):
+        kept.backward()
+    kept = (al.tanh(w) * 2).sum()  # a new forward pass reads the new values
+    w.grad = None
+    kept.backward()
+    np.testing.assert_allclose(w.grad, [2.0, 2.0])
+
+
+def test_load_state_dict_while_a_graph_lives():
+    net = nn.Linear(2, 1, rng=0)
+    y = net(np.ones((1, 2))).sum()
+    state = {name: np.full(p.shape, 7.0) for name, p in net.named_parameters()}
+    net.load_state_dict(state)
+    assert (net.weight.data == 7.0).all()
+    with pytest.raises(RuntimeError, match=r"op 'linear'.*changed in place"):
+        y.backward()
+
+
+def test_an_op_whose_forward_returns_its_input_does_not_lock_the_input_for_good():
+    @al.register("identity_example")
+    def identity(x):
+        return x
+
+    @identity.vjp
+    def _(g, out, x):
+        """d x/dx = 1."""
+        return g
+
+    try:
+        x = al.tensor([1.0], requires_grad=True)
+        identity(x).sum().backward()
+        x.data[0] = 2.0  # writable again
+    finally:
+        al.unregister("identity_example")
+
+
+def test_no_grad_results_stay_writable():
+    x = al.tensor([1.0], requires_grad=True)
+    with al.no_grad():
+        y = x * 2
+    y.data[0] = 5.0
+    assert (x * 1.0).detach().data.flags.writeable is False  # an op's output is a value
