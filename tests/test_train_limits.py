@@ -127,3 +127,30 @@ def test_the_next_run_removes_what_a_killed_run_left(tmp_path, capsys):
         in capsys.readouterr().out
     )
     assert not left.exists()
+
+
+def test_ctrl_c_inside_a_finalizer_is_not_lost(tmp_path, monkeypatch, capsys):
+    # Python prints and drops an exception raised in __del__; the command remembers the
+    # Ctrl-C there and stops after the epoch instead.
+    from autograd_lite import training
+
+    real_train_epoch, calls = training.train_epoch, []
+
+    class SendsCtrlC:
+        def __del__(self):
+            os.kill(os.getpid(), signal.SIGINT)
+            sum(range(1000))  # the handler runs here, inside __del__
+
+    def interrupted_by_a_finalizer_in_epoch_2(*args, **kwargs):
+        calls.append(1)
+        real_train_epoch(*args, **kwargs)
+        if len(calls) == 2:
+            SendsCtrlC()  # dropped at once: its __del__ runs now
+
+    monkeypatch.setattr(training, "train_epoch", interrupted_by_a_finalizer_in_epoch_2)
+    out = tmp_path / "run"
+    assert main([*MOONS, "--epochs", "5", "--out", str(out)]) == 130
+    assert capsys.readouterr().err == (
+        f"autograd-lite train: interrupted; kept model.npz and metrics.csv of epoch 1 in {out}\n"
+    )
+    assert epochs_in(out) == (1, [1])

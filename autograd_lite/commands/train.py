@@ -130,8 +130,10 @@ def run(args: argparse.Namespace) -> int:
     history = []
     training = fit(model, optimizer, split, args.epochs, args.batch_size, args.seed, input_noise)
     try:
-        with np.errstate(all="ignore"):  # a diverging run is reported below, in one line
+        # A diverging run is reported below, in one line.
+        with np.errstate(all="ignore"), run.catching_interrupts():
             for metrics in _progress(training, args.epochs):
+                run.check_interrupt()
                 if not math.isfinite(metrics.train_loss):
                     raise UsageError(
                         f"the loss became {metrics.train_loss} in epoch {metrics.epoch} "
@@ -139,6 +141,7 @@ def run(args: argparse.Namespace) -> int:
                     )
                 history.append(metrics)
                 run.commit(model, history)
+                run.check_interrupt()
     except KeyboardInterrupt:
         return run.interrupted(args.out is None)
 

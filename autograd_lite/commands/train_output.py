@@ -11,12 +11,16 @@ stay as they were.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import signal
 import sys
+import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from ..cli import UsageError
@@ -57,6 +61,35 @@ class Run:
     def __init__(self, out: Path) -> None:
         self.out = out
         self.committed = 0
+        self.interrupt_requested = False
+
+    @contextlib.contextmanager
+    def catching_interrupts(self) -> Iterator[None]:
+        """Ctrl-C raises KeyboardInterrupt as usual, except inside a finalizer (``__del__``):
+        Python would print and drop it there, half-way through the finalizer. There it is only
+        remembered, and :meth:`check_interrupt` raises it after the epoch."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def interrupted(number: int, frame: FrameType | None) -> None:
+            self.interrupt_requested = True
+            while frame is not None:
+                if frame.f_code.co_name == "__del__":
+                    return
+                frame = frame.f_back
+            raise KeyboardInterrupt
+
+        previous = signal.signal(signal.SIGINT, interrupted)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+    def check_interrupt(self) -> None:
+        """Raise the Ctrl-C that arrived where it could not be raised."""
+        if self.interrupt_requested:
+            raise KeyboardInterrupt
 
     def commit(self, model: Any, history: Sequence[Any]) -> None:
         """Replace model.npz and metrics.csv with those of the last epoch of ``history``."""
