@@ -38,7 +38,9 @@ class Hold:
     __slots__ = ("arrays",)
 
     def __init__(self, arrays: list[np.ndarray]) -> None:
-        held = []
+        # Kept from the start, so that a Ctrl-C in the loop leaves __del__ a list to release.
+        self.arrays: list[np.ndarray] = []
+        held = self.arrays
         with _lock:
             for a in arrays:
                 entry = _held.get(id(a))
@@ -50,7 +52,6 @@ class Hold:
                 else:
                     continue  # read-only already, and not by us: nothing to undo later
                 held.append(a)
-        self.arrays = held
 
     def __del__(self) -> None:
         lock, held = _lock, _held

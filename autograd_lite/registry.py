@@ -104,9 +104,7 @@ class Op:
             )
         return rule
 
-    def call_rule(
-        self, argnum: int, g: Any, out: Any, inputs: Any, attrs: Any, saved: Any
-    ) -> Any:
+    def call_rule(self, argnum: int, g: Any, out: Any, inputs: Any, attrs: Any, saved: Any) -> Any:
         """The gradient for input ``argnum``, from its rule called as every rule is called:
         ``rule(g, out, *inputs, **attrs)``, plus ``argnum=`` for an op with ``*xs`` inputs and
         ``saved=`` for an op that saves an extra (None: the rule recomputes it with ops).

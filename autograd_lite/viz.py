@@ -3,7 +3,8 @@
 :func:`draw_graph` returns a ``graphviz.Digraph`` (shown as SVG in Jupyter by graphviz's own
 display hook); :func:`graph_to_json` gives the same nodes, edges and labels as JSON text, for
 diffs and regression fixtures; :func:`render` writes svg, png or pdf (which need the Graphviz
-program ``dot``) or the DOT source (which needs nothing). Both read the graph through
+program ``dot``) or the DOT source (which needs nothing), through the one atomic writer of
+:mod:`autograd_lite.files`. Both read the graph through
 :mod:`autograd_lite.graph_records`: breadth first from the outputs, without recursion.
 
 The picture's convention (``legend=True`` draws it after the outputs):
@@ -25,10 +26,12 @@ import html
 import json
 import os
 import shutil
+import subprocess
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .files import write_atomically
 from .graph_records import Node, read_graph
 from .layout import choose_layout
 from .tensor import Tensor
@@ -148,11 +151,14 @@ def render(
     graph: graphviz.Digraph,
     path: str | os.PathLike[str],
     format: str | None = None,  # noqa: A002  (graphviz's own name for it)
+    timeout: float | None = None,
 ) -> Path:
     """Write ``graph`` to ``path`` as svg, png, pdf or dot (by default from the suffix).
 
     svg, png and pdf need the Graphviz program ``dot``; without it :class:`DotNotFoundError`
-    says how to install it, and nothing is written. The file appears whole or not at all.
+    says how to install it, and nothing is written. ``dot`` gets ``timeout`` seconds; when
+    they pass it is killed, ``subprocess.TimeoutExpired`` is raised and nothing is written.
+    The file appears whole or not at all.
 
     >>> import tempfile, autograd_lite as al
     >>> x = al.tensor(1.0, requires_grad=True, name="x")
@@ -171,39 +177,34 @@ def render(
     if fmt == "dot":
         content = graph.source.encode("utf-8")
     else:
-        content = _pipe(graph, fmt)
-    _write_whole(path, content)
+        content = _pipe(graph, fmt, timeout)
+    write_atomically(path, content)
     return path
 
 
-def _pipe(graph: graphviz.Digraph, fmt: str) -> bytes:
-    import graphviz
-
-    missing = DotNotFoundError(
-        f"rendering to {fmt} needs the Graphviz program 'dot', which is not on PATH; install "
-        "Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install graphviz; "
-        "conda: conda install -c conda-forge graphviz), or write the DOT source (a .dot file, "
-        "or graph.source), which needs no program"
+def _pipe(graph: graphviz.Digraph, fmt: str, timeout: float | None) -> bytes:
+    """The picture as ``fmt`` from Graphviz's ``dot``, run with ``timeout`` seconds: on
+    expiry the process is killed and subprocess.TimeoutExpired raised."""
+    dot = shutil.which("dot")
+    if dot is None:
+        raise DotNotFoundError(
+            f"rendering to {fmt} needs the Graphviz program 'dot', which is not on PATH; "
+            "install Graphviz (Debian/Ubuntu: apt-get install graphviz; macOS: brew install "
+            "graphviz; conda: conda install -c conda-forge graphviz), or write the DOT source "
+            "(a .dot file, or graph.source), which needs no program"
+        )
+    done = subprocess.run(
+        [dot, f"-T{fmt}"],
+        input=graph.source.encode("utf-8"),
+        capture_output=True,
+        timeout=timeout,
+        check=False,
     )
-    if shutil.which("dot") is None:
-        raise missing
-    try:
-        return bytes(graph.pipe(format=fmt))
-    except graphviz.ExecutableNotFound:
-        raise missing from None
-
-
-def _write_whole(path: Path, content: bytes) -> None:
-    """Write to a temporary file beside ``path``, then rename: never a partial file. (Opened as
-    any file is, so it gets the usual permissions; mkstemp's would be private.)"""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(temporary, "wb") as f:
-            f.write(content)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    if done.returncode != 0:
+        raise subprocess.CalledProcessError(
+            done.returncode, done.args, done.stdout, done.stderr.decode("utf-8", "replace")
+        )
+    return done.stdout
 
 
 def _html_label(node: Node) -> str:

@@ -16,6 +16,7 @@ import math
 import shlex
 import subprocess
 import sys
+import unicodedata
 import warnings
 from pathlib import Path
 from typing import Any, TextIO
@@ -24,6 +25,9 @@ import numpy as np
 
 from .. import expr
 from ..cli import UsageError
+from ..deadline import Deadline, TimedOut, deadline
+from ..files import write_atomically
+from ..graph_records import read_graph
 from ..registry import get_op, list_ops
 from ..tensor import Tensor, tensor
 from ..viz import DEFAULT_MAX_NODES, FORMATS, DotNotFoundError, draw_graph, graph_to_json, render
@@ -36,15 +40,17 @@ EXAMPLE = """example:
 EXPR may use numbers, input names, + - * / ** @, unary minus, indexing with constant
 indices (x[0, 1:]) and the registered ops by name with constant attributes (sum(x, axis=1));
 autograd-lite graph --list-ops lists the ops and their attributes.
-Anything else is refused before anything runs. Limits: {limit:,} elements for an input or
-any result, {total:,} for all the arrays of the expression together, exponents up to
-{exponent}, {length:,} characters. An EXPR that starts with - needs -- before it when it has
-no space: autograd-lite graph -- -x
+Anything else is refused before anything runs. Limits, priced from the shapes before
+anything runs: {limit:,} elements for an input, any result or any gradient, {total:,} for
+all the arrays of the expression together, {work:.0e} floating-point operations with the
+gradients, exponents up to {exponent}, {length:,} characters. An EXPR that starts with -
+needs -- before it when it has no space: autograd-lite graph -- -x
 """
 
 # Errors the engine raises for a well-formed expression it cannot compute (a shape mismatch,
 # an axis out of range, a missing gradient rule): reported as one line.
 ENGINE_ERRORS = (ValueError, TypeError, IndexError, ArithmeticError, RuntimeError, MemoryError)
+DEFAULT_TIMEOUT = 30.0  # seconds of wall-clock time for one run
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -53,6 +59,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.epilog = EXAMPLE.format(
         limit=expr.MAX_ELEMENTS,
         total=expr.MAX_TOTAL_ELEMENTS,
+        work=expr.MAX_WORK,
         exponent=expr.MAX_EXPONENT,
         length=expr.MAX_LENGTH,
     )
@@ -85,6 +92,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help=f"draw at most N nodes, nearest the output first (default {DEFAULT_MAX_NODES})",
     )
     parser.add_argument("--legend", action="store_true", help="draw the legend of the styles")
+    parser.add_argument(
+        "--timeout",
+        type=_seconds,
+        metavar="SECONDS",
+        default=DEFAULT_TIMEOUT,
+        help="stop evaluating and drawing after SECONDS of wall-clock time (default "
+        f"{DEFAULT_TIMEOUT:g}); a picture Graphviz cannot lay out in half of it is drawn "
+        "with fewer nodes",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -100,10 +116,38 @@ def run(args: argparse.Namespace) -> int:
         )
     try:
         program = expr.check(args.expr, ops)
+        shapes, unused = parse_shapes(args.shape, program.names)
+        expr.estimate(program, shapes, grad=not args.no_grad)  # before anything is allocated
     except expr.ExpressionError as exc:
         raise UsageError(str(exc)) from None
-    shapes, unused = parse_shapes(args.shape, program.names)
     fmt = _output_format(args.output)
+    try:
+        with deadline(args.timeout) as clock:
+            value, inputs, note, caught = _evaluate(program, shapes, args)
+            out = sys.stdout if args.output else sys.stderr
+            for spec in unused:
+                print(f"warning: --shape {spec}: not an input of the expression, ignored", file=out)
+            for text in dict.fromkeys(
+                f"{w.category.__name__}: {_one_line(w.message)}" for w in caught
+            ):
+                print(f"warning: {text}", file=out)
+            _report(value, inputs, note, out)
+            with np.errstate(all="ignore"):
+                _write_picture(value, args, fmt, clock)
+    except TimedOut:
+        raise UsageError(
+            f"stopped after --timeout {args.timeout:g} s; nothing was written (use smaller "
+            "shapes, fewer ops, or a larger --timeout)"
+        ) from None
+    if args.output:
+        print(f"wrote {args.output}", file=out)
+    return 0
+
+
+def _evaluate(
+    program: expr.Program, shapes: dict[str, tuple[int, ...]], args: argparse.Namespace
+) -> tuple[Tensor, dict[str, Tensor], str | None, list[warnings.WarningMessage]]:
+    """The value, the inputs, why backward did not run (None if it did), and the warnings."""
     rng = np.random.default_rng(args.seed)
     inputs = {
         name: tensor(rng.standard_normal(shapes.get(name, ())), requires_grad=True, name=name)
@@ -114,7 +158,7 @@ def run(args: argparse.Namespace) -> int:
     with np.errstate(all="ignore"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            value = expr.evaluate(program, inputs)
+            value = expr.evaluate(program, inputs, grad=not args.no_grad)
             if not isinstance(value, Tensor):
                 value = tensor(value)
             note = _gradient_note(value, args.no_grad)
@@ -124,17 +168,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(str(exc)) from None
         except ENGINE_ERRORS as exc:
             raise UsageError(_one_line(exc)) from None
-    out = sys.stdout if args.output else sys.stderr
-    for spec in unused:
-        print(f"warning: --shape {spec}: not an input of the expression, ignored", file=out)
-    for text in dict.fromkeys(f"{w.category.__name__}: {_one_line(w.message)}" for w in caught):
-        print(f"warning: {text}", file=out)
-    _report(value, inputs, note, out)
-    with np.errstate(all="ignore"):
-        _write_picture(value, args, fmt)
-    if args.output:
-        print(f"wrote {args.output}", file=out)
-    return 0
+    return value, inputs, note, caught
 
 
 def unknown_arguments_hint(args: argparse.Namespace, unknown: list[str]) -> str:
@@ -172,22 +206,31 @@ def parse_shapes(
     specs: list[str], names: list[str]
 ) -> tuple[dict[str, tuple[int, ...]], list[str]]:
     """``["W=3x4", "x=4"]`` as ``{"W": (3, 4), "x": (4,)}``, each within the size limit, and
-    the specs naming no input of the expression (the caller warns of them)."""
+    the specs naming no input of the expression (the caller warns of them).
+
+    Names are normalised as Python's parser normalises the expression's (NFKC: a full-width
+    ``ｘ`` is ``x``)."""
     shapes: dict[str, tuple[int, ...]] = {}
     unused: list[str] = []
     for spec in specs:
         name, equals, dims = spec.partition("=")
-        name = name.strip()
+        name = unicodedata.normalize("NFKC", name.strip())
         if not equals or not name.isidentifier():
-            raise UsageError(f"--shape {spec}: give NAME=DIMS, for example W=3x4")
+            raise UsageError(f"--shape {_short(spec)}: give NAME=DIMS, for example W=3x4")
         if name not in names:
             unused.append(spec)
             continue
         if name in shapes:
-            raise UsageError(f"--shape {spec}: {name} was given a shape twice")
+            raise UsageError(f"--shape {_short(spec)}: {name} was given a shape twice")
         parts = [p.strip() for p in dims.replace(",", "x").split("x")] if dims.strip() else []
-        if not all(p.isdigit() for p in parts) or len(parts) > 32:
-            raise UsageError(f"--shape {spec}: DIMS are sizes joined by x, for example 3x4")
+        if not all(p.isascii() and p.isdigit() for p in parts) or len(parts) > 32:
+            raise UsageError(f"--shape {_short(spec)}: DIMS are sizes joined by x, for example 3x4")
+        too_long = [p for p in parts if len(p.lstrip("0")) > len(str(expr.MAX_ELEMENTS))]
+        if too_long or any(int(p) > expr.MAX_ELEMENTS for p in parts):
+            raise UsageError(
+                f"--shape {_short(spec)}: a dimension of {_short(max(too_long or parts, key=len))}"
+                f" is more than the limit of {expr.MAX_ELEMENTS:,} elements"
+            )
         shape = tuple(int(p) for p in parts)
         size = math.prod(shape)
         if size > expr.MAX_ELEMENTS:
@@ -202,6 +245,11 @@ def parse_shapes(
             f"{expr.MAX_TOTAL_ELEMENTS:,}"
         )
     return shapes, unused
+
+
+def _short(text: str) -> str:
+    """``text`` as it can be quoted in a one-line message: at most 40 characters."""
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text):,} characters)"
 
 
 def _output_format(output: str | None) -> str:
@@ -246,22 +294,55 @@ def _array_text(a: Any) -> str:
     return np.array2string(a, precision=4, suppress_small=True, separator=", ")
 
 
-def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str) -> None:
+def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str, clock: Deadline) -> None:
     shown = {"max_nodes": args.max_nodes, "show_grad": not args.no_grad}
     if args.output is None:
         sys.stdout.write(draw_graph(value, legend=args.legend, **shown).source)
         return
     try:
         if fmt == "json":
-            Path(args.output).write_text(graph_to_json(value, **shown) + "\n")
+            write_atomically(args.output, (graph_to_json(value, **shown) + "\n").encode())
         else:
-            render(draw_graph(value, legend=args.legend, **shown), args.output, fmt)
+            _render_in_time(value, args, fmt, clock)
     except DotNotFoundError as exc:
         raise UsageError(str(exc)) from None
     except OSError as exc:
         raise UsageError(f"cannot write {args.output}: {exc.strerror or exc}") from None
     except subprocess.CalledProcessError as exc:
-        raise UsageError(f"Graphviz failed to draw {args.output}: {_one_line(exc)}") from None
+        detail = _one_line(exc.stderr or exc)
+        raise UsageError(f"Graphviz failed to draw {args.output}: {detail}") from None
+
+
+def _render_in_time(value: Tensor, args: argparse.Namespace, fmt: str, clock: Deadline) -> None:
+    """Draw with Graphviz in half the time left; if its layout is not done by then, draw the
+    nodes nearest the output only (the picture notes how many were left out) in the rest."""
+    shown = {"max_nodes": args.max_nodes, "show_grad": not args.no_grad}
+    try:
+        render(
+            draw_graph(value, legend=args.legend, **shown),
+            args.output,
+            fmt,
+            timeout=clock.remaining() / 2,
+        )
+        return
+    except subprocess.TimeoutExpired:
+        pass
+    drawn = len(read_graph([value], show_data=False, max_nodes=args.max_nodes).nodes)
+    fewer = max(min(args.max_nodes, drawn) // 4, 1)
+    print(
+        f"warning: Graphviz did not lay out the picture in {clock.seconds / 2:.3g} s; drawing "
+        f"the {fewer} nodes nearest the output instead (--max-nodes)",
+        file=sys.stdout,
+    )
+    try:
+        render(
+            draw_graph(value, legend=args.legend, **{**shown, "max_nodes": fewer}),
+            args.output,
+            fmt,
+            timeout=clock.remaining(),
+        )
+    except subprocess.TimeoutExpired:
+        raise TimedOut from None
 
 
 def _one_line(exc: BaseException | Warning | str) -> str:
@@ -272,6 +353,13 @@ def _natural(text: str) -> int:
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {value}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    value = float(text)
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
     return value
 
 

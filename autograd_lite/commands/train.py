@@ -11,11 +11,8 @@ checkpoint) and ``metrics.csv``, so Ctrl-C keeps the last completed epoch; at th
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import math
 import sys
-import time
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -23,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..cli import UsageError
+from .train_output import Run, make_out_dir
 
 HELP = "train the 3-layer network on handwritten digits, two moons or your own data"
 
@@ -35,6 +33,10 @@ MOONS_NOISE = 0.15
 # raised the mean test accuracy over 10 split seeds from 97.7% to 98.5% (30 epochs, cosine
 # decay); on the 2-D moons noise of that size blurs the two classes together, so none.
 INPUT_NOISE = {"digits": 0.5, "moons": 0.0}
+# Limits that keep a run small: the network's parameters, and the numbers held by one pass of
+# all the rows through it (inputs, hidden units and logits; 20M float64 are 160 MB).
+MAX_PARAMETERS = 10_000_000
+MAX_ACTIVATIONS = 20_000_000
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -91,25 +93,30 @@ def run(args: argparse.Namespace) -> int:
     _check_options(args)
     name, X, y = _load_data(args)
     input_noise = INPUT_NOISE.get(name, 0.0) if args.input_noise is None else args.input_noise
+    n_classes = int(y.max()) + 1
+    _check_sizes(args, X.shape, n_classes)
 
     from ..data import standardize, train_test_split
-    from ..nn import ThreeLayerNet, save
+    from ..nn import ThreeLayerNet
     from ..optim import SGD, Adam, Optimizer
     from ..plots import plot_decision_boundary, plot_history
     from ..training import fit
 
     raw = train_test_split(X, y, seed=args.seed)
-    split, scaler = standardize(raw)
+    try:
+        split, scaler = standardize(raw)
+    except ValueError as exc:
+        raise UsageError(f"--data {args.data}: {exc}") from None
     if len(split.y_test) == 0:
         raise UsageError(f"--data {args.data}: too few rows to set a fifth aside for testing")
-    out = _make_out_dir(args.out, name)
-    n_classes = int(y.max()) + 1
     model = ThreeLayerNet(X.shape[1], args.hidden, n_classes, rng=args.seed)
     optimizer: Optimizer
     if args.optimizer == "adam":
         optimizer = Adam(model.parameters(), lr=args.lr)
     else:
         optimizer = SGD(model.parameters(), lr=args.lr, momentum=SGD_MOMENTUM)
+    run = Run(make_out_dir(args.out, name))
+    out = run.out
     print(
         f"{name}: {len(split.y_train)} training and {len(split.y_test)} test rows, "
         f"{X.shape[1]} features, {n_classes} classes"
@@ -123,33 +130,65 @@ def run(args: argparse.Namespace) -> int:
     history = []
     training = fit(model, optimizer, split, args.epochs, args.batch_size, args.seed, input_noise)
     try:
-        for metrics in _progress(training, args.epochs):
-            history.append(metrics)
-            save(model, out / "model.npz")
-            _write_metrics(history, out / "metrics.csv")
+        # A diverging run is reported below, in one line.
+        with np.errstate(all="ignore"), run.catching_interrupts():
+            for metrics in _progress(training, args.epochs):
+                run.check_interrupt()
+                if not math.isfinite(metrics.train_loss):
+                    raise UsageError(
+                        f"the loss became {metrics.train_loss} in epoch {metrics.epoch} "
+                        f"(training diverged); {run.kept()}; try a smaller --lr than {args.lr}"
+                    )
+                history.append(metrics)
+                run.commit(model, history)
+                run.check_interrupt()
     except KeyboardInterrupt:
-        return _interrupted(history, out, args.out is None)
+        return run.interrupted(args.out is None)
 
     written = ["model.npz", "metrics.csv", "loss.png"]
-    plot_history(history, out / "loss.png", title=f"{name}: {settings}")
-    if X.shape[1] == 2:
+    try:
+        plot_history(history, out / "loss.png", title=f"{name}: {settings}")
+        if X.shape[1] == 2:
 
-        def predict(points: np.ndarray) -> np.ndarray:
-            return model(scaler.transform(points)).data.argmax(axis=-1)
+            def predict(points: np.ndarray) -> np.ndarray:
+                return model(scaler.transform(points)).data.argmax(axis=-1)
 
-        plot_decision_boundary(
-            predict,
-            raw.X_train,
-            raw.y_train,
-            out / "decision_boundary.png",
-            title=f"{name}: the network's classes over the plane",
-            test=(raw.X_test, raw.y_test),
-        )
-        written.append("decision_boundary.png")
+            plot_decision_boundary(
+                predict,
+                raw.X_train,
+                raw.y_train,
+                out / "decision_boundary.png",
+                title=f"{name}: the network's classes over the plane",
+                test=(raw.X_test, raw.y_test),
+            )
+            written.append("decision_boundary.png")
+    except OSError as exc:
+        raise UsageError(run.write_failed(exc)) from None
     last = history[-1]
     print(f"train accuracy {last.train_accuracy:.2%}, test accuracy {last.test_accuracy:.2%}")
     print(f"wrote {', '.join(written)} to {out}")
     return 0
+
+
+def _check_sizes(args: argparse.Namespace, shape: tuple[int, ...], n_classes: int) -> None:
+    """Refuse a network or a pass over the data too large for the limits, before anything is
+    allocated or written: the parameters, and the activations of a pass over all the rows
+    (the metrics of each epoch are computed in one pass)."""
+    rows, features = shape
+    hidden = args.hidden
+    parameters = features * hidden + hidden + hidden * n_classes + n_classes
+    if parameters > MAX_PARAMETERS:
+        raise UsageError(
+            f"--hidden {hidden:,}: the network {features}-{hidden}-{n_classes} would have "
+            f"{parameters:,} parameters, more than the limit of {MAX_PARAMETERS:,}"
+        )
+    activations = rows * (features + hidden + n_classes)
+    if activations > MAX_ACTIVATIONS:
+        raise UsageError(
+            f"{rows:,} rows through the network {features}-{hidden}-{n_classes} would hold "
+            f"{activations:,} activations at once, more than the limit of {MAX_ACTIVATIONS:,}; "
+            "use a smaller --hidden or fewer rows"
+        )
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -195,25 +234,6 @@ def _load_data(args: argparse.Namespace) -> tuple[str, np.ndarray, np.ndarray]:
     return "digits", X, y
 
 
-def _make_out_dir(out: str | None, name: str) -> Path:
-    """The output directory, created (with its parents) if it does not exist."""
-    if out is None:
-        path = Path("runs") / f"{name}-{time.strftime('%Y%m%d-%H%M%S')}"
-        n = 1
-        while path.exists():  # two runs in the same second
-            n += 1
-            path = path.with_name(f"{name}-{time.strftime('%Y%m%d-%H%M%S')}-{n}")
-    else:
-        path = Path(out)
-    if path.exists() and not path.is_dir():
-        raise UsageError(f"--out {path} is a file, not a directory")
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise UsageError(f"cannot create output directory {path}: {exc.strerror}") from None
-    return path
-
-
 def _progress(epochs: Iterable[Any], total: int) -> Iterator[Any]:
     """The epochs' metrics, passed through while reporting them: a tqdm bar on a terminal,
     else one line per epoch."""
@@ -235,31 +255,3 @@ def _progress(epochs: Iterable[Any], total: int) -> Iterator[Any]:
             )
             bar.update(1)
             yield m
-
-
-def _write_metrics(history: list[Any], path: Path) -> None:
-    """metrics.csv: a header, then one row per epoch (floats written in full)."""
-    from ..files import replaced_atomically
-    from ..training import EpochMetrics
-
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(EpochMetrics.header())
-    writer.writerows(m.row() for m in history)
-    with replaced_atomically(path) as f:
-        f.write(text.getvalue().encode())
-
-
-def _interrupted(history: list[Any], out: Path, made_up_name: bool) -> int:
-    """Report a Ctrl-C: what was kept, or remove the fresh output directory if nothing was."""
-    if history:
-        print(
-            f"autograd-lite train: interrupted; kept model.npz and metrics.csv of epoch "
-            f"{len(history)} in {out}",
-            file=sys.stderr,
-        )
-    else:
-        if made_up_name and not any(out.iterdir()):
-            out.rmdir()
-        print("autograd-lite train: interrupted before the first epoch ended", file=sys.stderr)
-    return 130

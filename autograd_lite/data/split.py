@@ -66,8 +66,15 @@ class Standardizer:
 
     def fit(self, X: np.ndarray) -> Standardizer:
         """Learn each feature's mean and standard deviation from X (the training part)."""
-        self.mean = X.mean(axis=0)
-        std = X.std(axis=0)
+        with np.errstate(over="ignore", invalid="ignore"):
+            self.mean = X.mean(axis=0)
+            std = X.std(axis=0)
+        if not (np.isfinite(self.mean).all() and np.isfinite(std).all()):
+            column = int(np.flatnonzero(~np.isfinite(std) | ~np.isfinite(self.mean))[0])
+            raise ValueError(
+                f"cannot standardise feature {column}: its mean or spread overflows float64 "
+                "(values too large, or not finite); rescale the data"
+            )
         self.scale = np.where(std > 0, std, 1.0)
         return self
 

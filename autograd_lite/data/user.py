@@ -1,18 +1,26 @@
 """Loading a user's own data set from a ``.npz`` file with arrays ``X`` and ``y``.
 
 Everything is checked before training starts, and each problem has its own message naming
-the file: X must be 2-D numbers without NaN or infinity, y integer labels 0..K-1 (K >= 2),
-one per row of X. The file is read with pickle disabled, so it cannot run code.
+the file: X must be 2-D numbers without NaN or infinity and small enough to standardise,
+y integer labels 0..K-1 (2 <= K <= MAX_CLASSES), one per row of X. The file is read with
+pickle disabled, so it cannot run code, and its declared sizes are checked before anything
+is read (:mod:`autograd_lite.archives`).
 """
 
 from __future__ import annotations
 
 import os
 import zipfile
-import zlib
 from pathlib import Path
 
 import numpy as np
+
+from ..archives import ArchiveError, read_npz
+
+MAX_CLASSES = 1_000  # the largest label is at most MAX_CLASSES - 1
+# Standardisation squares each value's distance from the mean; above about 1e154 that
+# overflows float64 to an infinite spread, and every feature would become 0.
+MAX_MAGNITUDE = 1e150
 
 
 class DataError(ValueError):
@@ -40,6 +48,13 @@ def load_npz(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     if bad.any():
         row = int(np.flatnonzero(bad.any(axis=1))[0])
         raise DataError(f"{path}: X holds NaN or infinite values (first in row {row})")
+    huge = np.abs(X) > MAX_MAGNITUDE
+    if huge.any():
+        row, column = (int(i[0]) for i in np.nonzero(huge))
+        raise DataError(
+            f"{path}: X holds values too large to standardise ({X[row, column]:.3g} in row "
+            f"{row}; at most {MAX_MAGNITUDE:.0e} in absolute value): rescale the features"
+        )
     if y.shape != (X.shape[0],):
         raise DataError(
             f"{path}: y must be 1-D with one label per row of X ({X.shape[0]} rows), "
@@ -47,31 +62,42 @@ def load_npz(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
         )
     if y.dtype.kind not in "iu":
         raise DataError(f"{path}: y must hold integer class labels, got dtype {y.dtype}")
+    low, high = int(y.min()), int(y.max())  # before any cast: a uint64 2**64-1 stays itself
+    if low < 0:
+        raise DataError(f"{path}: labels must lie in 0..K-1, found {low}")
+    if high >= MAX_CLASSES:
+        raise DataError(
+            f"{path}: labels must lie in 0..K-1 with at most {MAX_CLASSES:,} classes, found {high}"
+        )
     y = y.astype(np.int64)
-    if y.min() < 0:
-        raise DataError(f"{path}: labels must lie in 0..K-1, found {y.min()}")
-    if y.max() < 1:
+    if high < 1:
         raise DataError(f"{path}: y needs at least two classes (labels 0 and 1), found only 0")
     return X, y
 
 
 def _read(path: Path) -> tuple[np.ndarray, np.ndarray]:
-    """The arrays X and y from the archive at ``path``; a DataError for anything unreadable."""
+    """The arrays X and y from the archive at ``path``; a DataError for anything unreadable,
+    and for sizes over the limit of :func:`~autograd_lite.archives.read_npz` (checked before
+    anything is read)."""
     if not path.is_file():
         raise DataError(f"{path}: {'is a directory' if path.is_dir() else 'no such file'}")
-    unreadable = (OSError, ValueError, EOFError, zipfile.BadZipFile, zlib.error)
     try:
-        archive = np.load(path, allow_pickle=False)
-    except unreadable as exc:
-        raise DataError(f"{path}: not a readable .npz file: {exc}") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise DataError(f"{path}: a single .npy array; save X and y with np.savez(path, X=X, y=y)")
-    with archive:
-        missing = [name for name in ("X", "y") if name not in archive.files]
-        if missing:
-            found = ", ".join(archive.files) or "nothing"
-            raise DataError(f"{path}: no array named {' or '.join(missing)} (found {found})")
-        try:
-            return archive["X"], archive["y"]
-        except unreadable as exc:
+        arrays = read_npz(path, names=["X", "y"])
+    except ArchiveError as exc:
+        if exc.kind == "single array":
+            raise DataError(
+                f"{path}: a single .npy array; save X and y with np.savez(path, X=X, y=y)"
+            ) from None
+        if exc.kind == "bad entry":
             raise DataError(f"{path}: cannot read X and y: {exc}") from None
+        raise DataError(f"{path}: {exc}") from None
+    missing = [name for name in ("X", "y") if name not in arrays]
+    if missing:
+        found = ", ".join(_names(path)) or "nothing"
+        raise DataError(f"{path}: no array named {' or '.join(missing)} (found {found})")
+    return arrays["X"], arrays["y"]
+
+
+def _names(path: Path) -> list[str]:
+    with zipfile.ZipFile(path) as archive:
+        return [name.removesuffix(".npy") for name in archive.namelist()]

@@ -3,17 +3,20 @@
 :func:`check` (in :mod:`.checker`) parses the text with Python's :mod:`ast` and holds every
 node against the whitelist of :mod:`.language`; anything else raises an
 :class:`ExpressionError` naming the offending part and its column, and nothing is evaluated.
-:func:`evaluate` (in :mod:`.evaluator`) walks the checked tree with an explicit stack and
-calls the registered ops, within limits on the size of what they make.
+:func:`estimate` (in :mod:`.evaluator`) prices the checked tree from shapes alone (elements,
+gradients, floating-point work: :mod:`.cost`), so that an expression over a limit is refused
+before anything runs; :func:`evaluate` walks it with an explicit stack and calls the
+registered ops, charging the same budget before each.
 """
 
 from .checker import check
-from .evaluator import evaluate
+from .evaluator import estimate, evaluate
 from .language import (
     MAX_ELEMENTS,
     MAX_EXPONENT,
     MAX_LENGTH,
     MAX_TOTAL_ELEMENTS,
+    MAX_WORK,
     ExpressionError,
     Program,
 )
@@ -23,8 +26,10 @@ __all__ = [
     "MAX_EXPONENT",
     "MAX_LENGTH",
     "MAX_TOTAL_ELEMENTS",
+    "MAX_WORK",
     "ExpressionError",
     "Program",
     "check",
+    "estimate",
     "evaluate",
 ]

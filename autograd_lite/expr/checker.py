@@ -83,6 +83,28 @@ class _Checker:
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(self.visit(node)))
         self.program.names = list(self.names)
+        self.check_used_integers()
+
+    def check_used_integers(self) -> None:
+        """An integer the evaluation uses (not one folded into a larger number) must fit in
+        int64, as numpy needs; ``9 ** 9 ** 2`` folds to a number of 78 digits."""
+        constants = self.program.constants
+        inner = {child for node in constants for child in ast.iter_child_nodes(node)}
+        for node, value in constants.items():
+            if node in inner or not isinstance(value, int) or isinstance(value, bool):
+                continue
+            if not -(2**63) <= value < 2**63:
+                digits = str(abs(value))
+                shown = digits if len(digits) <= 20 else f"{digits[:12]}... ({len(digits)} digits)"
+                try:
+                    hint = f"; write it as a float, such as {float(value):.3g}"
+                except OverflowError:
+                    hint = ""
+                self.refuse(
+                    node,
+                    f"the number {'-' if value < 0 else ''}{shown} is too large for an integer "
+                    f"array (at most 2**63 - 1){hint}",
+                )
 
     def refuse(self, node: ast.AST, message: str) -> NoReturn:
         refuse(self.text, node, message)
@@ -264,4 +286,4 @@ class _Checker:
 
 
 def _number(value: Any) -> str:
-    return f"{value:,}" if isinstance(value, int) else f"{value:.6g}"
+    return f"{value:,}" if isinstance(value, int) else repr(value)

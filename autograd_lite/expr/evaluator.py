@@ -1,23 +1,31 @@
 """The evaluator: a checked program run by walking its tree with an explicit stack, children
-first, calling the registered ops (no ``eval``, no ``exec``, no recursion). Before each op it
-bounds the size of the result from the inputs' shapes, and refuses a result of more than
-MAX_ELEMENTS elements, or one that would take all the arrays of the evaluation (inputs
-included) past MAX_TOTAL_ELEMENTS: the graph keeps every result alive until it is dropped.
+first, calling the registered ops (no ``eval``, no ``exec``, no recursion).
+
+:func:`estimate` walks the same tree first with shapes only (stand-ins that hold no data) and
+prices every op with :mod:`.cost`: the elements of its result and of its gradients, and its
+work, so that an expression over a limit is refused before anything runs. :func:`evaluate`
+charges the same budget again with the real inputs' shapes before each op, so nothing runs
+past a limit even where the estimate had to stop (at an op whose inputs do not fit, which
+then explains itself when it runs).
 """
 
 from __future__ import annotations
 
 import ast
-import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
-from .language import BINARY, MAX_ELEMENTS, MAX_TOTAL_ELEMENTS, Program, refuse
+from .cost import Budget
+from .language import BINARY, ExpressionError, Program
+from .shapes import stand_in
+
+# What a shape rule raises for inputs that do not fit (numpy's AxisError is a ValueError).
+SHAPE_ERRORS = (ValueError, TypeError, IndexError, KeyError)
 
 
-def evaluate(program: Program, inputs: Mapping[str, Any]) -> Any:
+def evaluate(program: Program, inputs: Mapping[str, Any], grad: bool = True) -> Any:
     """Evaluate a checked program: an explicit stack over its nodes, children first.
 
     >>> import autograd_lite as al
@@ -26,15 +34,34 @@ def evaluate(program: Program, inputs: Mapping[str, Any]) -> Any:
     >>> evaluate(check("2 * x[1:] ** 2", ops), {"x": al.tensor([1.0, 2.0, 3.0])})
     tensor([ 8., 18.])
     """
-    return _Evaluator(program, inputs).run()
+    return _Evaluator(program, inputs, grad).run()
+
+
+def estimate(program: Program, shapes: Mapping[str, Sequence[int]], grad: bool = True) -> Budget:
+    """Price ``program`` for inputs of ``shapes`` (the others scalars) without computing it:
+    the budget it would use, or an ExpressionError naming the first op over a limit.
+
+    >>> import autograd_lite as al
+    >>> from autograd_lite.expr import check
+    >>> ops = {name: al.get_op(name) for name in al.list_ops()}
+    >>> estimate(check("sum(a @ b)", ops), {"a": (2, 3), "b": (3, 4)}).work
+    1842
+    """
+    inputs = {name: stand_in(shapes.get(name, ())) for name in program.names}
+    estimator = _Estimator(program, inputs, grad)
+    try:
+        estimator.run()
+    except _Unknown:
+        pass  # the op that stopped it will say why when it runs
+    return estimator.budget
 
 
 class _Evaluator:
-    def __init__(self, program: Program, inputs: Mapping[str, Any]) -> None:
+    def __init__(self, program: Program, inputs: Mapping[str, Any], grad: bool) -> None:
         self.program = program
         self.inputs = inputs
         self.values: dict[ast.AST, Any] = {}
-        self.used = sum(np.size(v) for v in inputs.values())  # elements held so far
+        self.budget = Budget(program, [np.size(v) for v in inputs.values()], grad)
 
     def run(self) -> Any:
         program, values = self.program, self.values
@@ -79,43 +106,38 @@ class _Evaluator:
     def call(
         self, node: ast.AST, name: str, args: list[Any], attrs: Mapping[str, Any] | None = None
     ) -> Any:
-        """Run op ``name``, unless its result could break one of the limits."""
-        size = _result_size(name, [np.shape(a) for a in args])
-        if size is not None and size > MAX_ELEMENTS:
-            message = (
-                f"{name} would make {size:,} elements (more than the limit of {MAX_ELEMENTS:,})"
-            )
-            refuse(self.program.text, node, message)
-        if size is not None and self.used + size > MAX_TOTAL_ELEMENTS:
-            message = (
-                f"{name} could take the arrays of the expression past {MAX_TOTAL_ELEMENTS:,} "
-                "elements together (the limit)"
-            )
-            refuse(self.program.text, node, message)
-        out = self.program.ops[name](*args, **(attrs or {}))
-        self.used += np.size(out)
-        return out
+        """Run op ``name``, unless it could break one of the limits."""
+        attrs = attrs or {}
+        try:
+            self.budget.charge(node, name, [np.shape(a) for a in args], attrs)
+        except ExpressionError:
+            raise
+        except SHAPE_ERRORS:
+            # The shapes do not fit: the op itself explains why, and makes nothing.
+            out = self.program.ops[name](*args, **attrs)
+            self.budget.elements += int(np.size(out))
+            return out
+        return self.program.ops[name](*args, **attrs)
+
+
+class _Unknown(Exception):
+    """The estimate cannot go past this op: its inputs do not fit."""
+
+
+class _Estimator(_Evaluator):
+    """The evaluator on stand-ins: each op is charged and its result is a stand-in."""
+
+    def call(
+        self, node: ast.AST, name: str, args: list[Any], attrs: Mapping[str, Any] | None = None
+    ) -> Any:
+        try:
+            cost = self.budget.charge(node, name, [np.shape(a) for a in args], attrs or {})
+        except ExpressionError:
+            raise
+        except SHAPE_ERRORS:
+            raise _Unknown from None
+        return stand_in(cost.shape)
 
 
 def _as_input(value: Any) -> Any:
     return np.asarray(value) if isinstance(value, (int, float)) else value
-
-
-def _result_size(name: str, shapes: list[tuple[int, ...]]) -> int | None:
-    """An upper bound of the op's result size from its inputs' shapes; None when they do not
-    fit together (the op itself then explains why)."""
-    try:
-        if name in ("concatenate", "stack"):
-            return sum(math.prod(s) for s in shapes)
-        if name in ("matmul", "linear") and len(shapes) >= 2:
-            a, b = shapes[0], shapes[1]
-            if not a or not b:
-                return None
-            batch = np.broadcast_shapes(a[:-2], b[:-2])
-            rows = a[-2:-1] if len(a) > 1 else ()
-            cols = b[-1:] if len(b) > 1 else ()
-            shape = batch + rows + cols
-            return math.prod(np.broadcast_shapes(shape, *shapes[2:]))
-        return math.prod(np.broadcast_shapes(*shapes))
-    except ValueError:
-        return None

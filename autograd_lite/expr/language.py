@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 MAX_LENGTH = 2_000  # characters of expression text
 MAX_ELEMENTS = 10_000_000  # elements of any input, shape attribute or op result
 MAX_TOTAL_ELEMENTS = 50_000_000  # elements of all the arrays of one evaluation together
+MAX_WORK = 20_000_000_000  # floating-point operations of one evaluation, backward included
 MAX_EXPONENT = 100  # a constant exponent's absolute value
 MAX_INT_BITS = 1_024  # an integer constant's size
 MAX_INDEX = 2**62  # an index or integer attribute's absolute value

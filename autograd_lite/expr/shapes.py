@@ -1,0 +1,184 @@
+"""The shape of each op's result from its inputs' shapes and attributes, computed without
+computing the op, so that :mod:`.cost` can price a whole expression before it runs.
+
+Shape-only ops (reshape, transpose, indexing, ...) are applied by numpy itself to
+*stand-ins*: arrays of the right shape whose strides are all zero, so they hold one element
+whatever their shape and every view of them is free. The other ops have a rule here. A rule
+raises ValueError (or numpy's own error) when the shapes do not fit; the estimate then stops
+there and the op, when it runs, says why in its own words.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+
+Shape = tuple[int, ...]
+
+ELEMENTWISE = frozenset(
+    "abs add divide exp log maximum minimum multiply negative power relu sigmoid sign sqrt "
+    "subtract tanh where clip astype".split()
+)
+REDUCTIONS = frozenset("sum mean max min logsumexp".split())
+VIEWS = frozenset("reshape transpose squeeze expand_dims broadcast_to getitem".split())
+
+
+def stand_in(shape: Sequence[int]) -> np.ndarray:
+    """A read-only array of ``shape`` that holds one number: every stride is zero.
+
+    >>> stand_in((1000, 1000, 1000)).transpose().shape
+    (1000, 1000, 1000)
+    """
+    base = np.zeros(1)
+    return np.lib.stride_tricks.as_strided(
+        base, shape=tuple(shape), strides=(0,) * len(shape), writeable=False
+    )
+
+
+def room(shape: Sequence[int]) -> int:
+    """The elements of ``shape`` if every empty dimension held one: what a reduction over the
+    empty ones, or a product with another array, can make of it.
+
+    >>> room((0, 250_000_000)), room((3, 4)), room(())
+    (250000000, 12, 1)
+    """
+    return math.prod(max(int(d), 1) for d in shape)
+
+
+def result_shape(name: str, shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    """The shape of op ``name``'s result for inputs of ``shapes``.
+
+    >>> result_shape("sum", [(0, 250_000_000)], {"axis": 0})
+    (250000000,)
+    >>> result_shape("matmul", [(600, 1, 1, 600), (1, 600, 600, 1)], {})
+    (600, 600, 1, 1)
+    """
+    if name in ELEMENTWISE:
+        return tuple(np.broadcast_shapes(*shapes))
+    if name in REDUCTIONS:
+        return _reduced(shapes[0], attrs.get("axis"), bool(attrs.get("keepdims", False)))
+    if name in VIEWS:
+        return tuple(_VIEW_RULES[name](stand_in(shapes[0]), attrs).shape)
+    rule = _RULES.get(name)
+    if rule is None:
+        raise KeyError(f"no shape rule for the op {name}")
+    return rule(shapes, attrs)
+
+
+def _reduced(shape: Shape, axis: Any, keepdims: bool) -> Shape:
+    if axis is None:
+        return (1,) * len(shape) if keepdims else ()
+    axes = normalize_axis_tuple(axis, len(shape)) if shape or axis not in (0, -1) else ()
+    if keepdims:
+        return tuple(1 if i in axes else d for i, d in enumerate(shape))
+    return tuple(d for i, d in enumerate(shape) if i not in axes)
+
+
+def _matmul(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    a, b = shapes[0], shapes[1]
+    if not a or not b:
+        raise ValueError("matmul needs arrays of 1 or more dimensions")
+    k_a = a[-1]
+    k_b = b[-2] if len(b) > 1 else b[0]
+    if k_a != k_b:
+        raise ValueError(f"matmul: {a} and {b} do not fit")
+    batch = tuple(np.broadcast_shapes(a[:-2], b[:-2]))
+    out = batch + a[-2:-1] + b[-1:] if len(b) > 1 else batch + a[-2:-1]
+    if len(shapes) > 2:  # linear's bias
+        out = tuple(np.broadcast_shapes(out, shapes[2]))
+    return out
+
+
+def _softmax(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    shape = shapes[0]
+    if shape:
+        normalize_axis_index(attrs.get("axis", -1), len(shape))
+    return shape
+
+
+def _cross_entropy(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    logits = shapes[0]
+    if not logits:
+        raise ValueError("cross_entropy needs logits of 1 or more dimensions")
+    axis = normalize_axis_index(attrs.get("axis", -1), len(logits))
+    if attrs.get("reduction", "mean") in ("mean", "sum"):
+        return ()
+    return logits[:axis] + logits[axis + 1 :]
+
+
+def _joined(shapes: Sequence[Shape], attrs: Mapping[str, Any], new_axis: bool) -> Shape:
+    if not shapes:
+        raise ValueError("needs at least one input")
+    first = shapes[0]
+    if any(len(s) != len(first) for s in shapes):
+        raise ValueError("the inputs have different numbers of dimensions")
+    if new_axis:
+        if any(s != first for s in shapes):
+            raise ValueError("the inputs have different shapes")
+        axis = normalize_axis_index(attrs.get("axis", 0), len(first) + 1)
+        return first[:axis] + (len(shapes),) + first[axis:]
+    axis = normalize_axis_index(attrs.get("axis", 0), len(first))
+    if any(s[:axis] + s[axis + 1 :] != first[:axis] + first[axis + 1 :] for s in shapes):
+        raise ValueError("the inputs differ outside the axis")
+    return first[:axis] + (sum(s[axis] for s in shapes),) + first[axis + 1 :]
+
+
+def _add_at(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    shape = attrs.get("shape", ())
+    return tuple(shape) if isinstance(shape, tuple) else (int(shape),)
+
+
+def _reshape(x: np.ndarray, attrs: Mapping[str, Any]) -> np.ndarray:
+    return x.reshape(attrs.get("shape"))
+
+
+def _transpose(x: np.ndarray, attrs: Mapping[str, Any]) -> np.ndarray:
+    return x.transpose(attrs.get("axes"))
+
+
+def _squeeze(x: np.ndarray, attrs: Mapping[str, Any]) -> np.ndarray:
+    return x.squeeze(attrs.get("axis"))
+
+
+def _expand_dims(x: np.ndarray, attrs: Mapping[str, Any]) -> np.ndarray:
+    return np.expand_dims(x, attrs["axis"])  # no default: without one the op refuses
+
+
+def _broadcast_to(x: np.ndarray, attrs: Mapping[str, Any]) -> np.ndarray:
+    return np.broadcast_to(x, attrs["shape"])
+
+
+def _getitem(x: np.ndarray, attrs: Mapping[str, Any]) -> np.ndarray:
+    return x[attrs.get("index")]
+
+
+def _concatenate(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    return _joined(shapes, attrs, new_axis=False)
+
+
+def _stack(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    return _joined(shapes, attrs, new_axis=True)
+
+
+_VIEW_RULES: dict[str, Callable[[np.ndarray, Mapping[str, Any]], np.ndarray]] = {
+    "reshape": _reshape,
+    "transpose": _transpose,
+    "squeeze": _squeeze,
+    "expand_dims": _expand_dims,
+    "broadcast_to": _broadcast_to,
+    "getitem": _getitem,
+}
+_RULES: dict[str, Callable[[Sequence[Shape], Mapping[str, Any]], Shape]] = {
+    "matmul": _matmul,
+    "linear": _matmul,
+    "softmax": _softmax,
+    "log_softmax": _softmax,
+    "cross_entropy": _cross_entropy,
+    "concatenate": _concatenate,
+    "stack": _stack,
+    "add_at": _add_at,
+}

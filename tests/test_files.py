@@ -1,0 +1,132 @@
+"""The one atomic writer: whole files or none, symlinks replaced, leftovers of a kill removed."""
+
+from __future__ import annotations
+
+import ast
+import errno
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import autograd_lite
+from autograd_lite import files
+
+PACKAGE = Path(autograd_lite.__file__).parent
+
+
+def _disk_full(*args, **kwargs):
+    raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+def test_a_symlink_under_the_name_is_replaced_and_its_target_kept(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    link = tmp_path / "link.json"
+    link.symlink_to(victim)
+    files.write_atomically(link, b"{}")
+    assert not link.is_symlink() and link.read_bytes() == b"{}"
+    assert victim.read_bytes() == b"precious"
+
+
+def test_a_failed_write_keeps_the_previous_file_whole_and_leaves_no_temporary(
+    tmp_path, monkeypatch
+):
+    path = tmp_path / "model.npz"
+    path.write_bytes(b"the previous checkpoint")
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        files.write_atomically(path, b"half of the new one")
+    assert path.read_bytes() == b"the previous checkpoint"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
+
+
+def test_leftovers_of_a_killed_process_are_removed_and_those_of_a_live_one_kept(tmp_path):
+    dead = subprocess.run(
+        [sys.executable, "-c", "import os; print(os.getpid())"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    (tmp_path / f".model.npz.{dead}-7.tmp").write_bytes(b"half")
+    (tmp_path / f".model.npz.{os.getpid()}-7.tmp").write_bytes(b"being written")
+    (tmp_path / f".other.txt.{dead}-7.tmp").write_bytes(b"not ours to remove")
+    removed = files.remove_leftovers(tmp_path, ["model.npz", "metrics.csv"])
+    assert [p.name for p in removed] == [f".model.npz.{dead}-7.tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        f".model.npz.{os.getpid()}-7.tmp",
+        f".other.txt.{dead}-7.tmp",
+    ]
+
+
+def _writes_outside_the_writer(source: str) -> list[str]:
+    """Calls in ``source`` that write a file without the atomic writer."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if name in ("write_text", "write_bytes", "replace", "rename", "savez", "save"):
+            owner = func.value if isinstance(func, ast.Attribute) else None
+            if name in ("replace", "rename") and not (
+                isinstance(owner, ast.Name) and owner.id in ("os", "shutil")
+            ):
+                continue  # str.replace and friends
+            if name in ("savez", "save") and not (isinstance(owner, ast.Name) and owner.id == "np"):
+                continue
+            found.append(f"{name} at line {node.lineno}")
+        if name == "open" and isinstance(func, ast.Name):
+            modes = node.args[1:2] + [k.value for k in node.keywords if k.arg == "mode"]
+            for mode in modes:
+                if isinstance(mode, ast.Constant) and set(str(mode.value)) & set("wxa+"):
+                    found.append(f"open(..., {mode.value!r}) at line {node.lineno}")
+    return found
+
+
+def test_no_module_but_the_writer_opens_a_file_for_writing():
+    offenders = {}
+    for path in PACKAGE.rglob("*.py"):
+        if path.name == "files.py" and path.parent == PACKAGE:
+            continue
+        found = _writes_outside_the_writer(path.read_text())
+        if found:
+            offenders[str(path.relative_to(PACKAGE))] = found
+    assert offenders == {}
+
+
+def test_the_scan_finds_the_writes_it_looks_for():
+    source = "open(p, 'w')\nPath(p).write_text('x')\nos.replace(a, b)\nnp.savez(p, x=1)\n"
+    assert len(_writes_outside_the_writer(source)) == 4
+    assert _writes_outside_the_writer("open(p)\n'a'.replace('a', 'b')\n") == []
+
+
+@pytest.mark.parametrize("suffix", ["json", "dot"])
+def test_graph_output_replaces_a_symlink_and_a_full_disk_keeps_the_old_picture(
+    tmp_path, monkeypatch, suffix
+):
+    import contextlib
+    import io
+
+    from autograd_lite import cli
+
+    victim = tmp_path / "victim.txt"
+    victim.write_bytes(b"precious")
+    link = tmp_path / f"link.{suffix}"
+    link.symlink_to(victim)
+    with contextlib.redirect_stdout(io.StringIO()):
+        assert cli.main(["graph", "sum(x)", "--shape", "x=3", "-o", str(link)]) == 0
+    assert victim.read_bytes() == b"precious" and not link.is_symlink()
+    before = link.read_bytes()
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    err = io.StringIO()
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        code = cli.main(["graph", "sum(x * x)", "--shape", "x=3", "-o", str(link)])
+    assert code == 2
+    assert err.getvalue() == (
+        f"autograd-lite graph: error: cannot write {link}: No space left on device\n"
+    )
+    assert link.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == [link.name, "victim.txt"]
