@@ -60,7 +60,10 @@ def cross_entropy(logits, target, axis=-1, reduction="mean"):
     if labels:
         # -log softmax(z)[label] = log(sum(exp(z))) - z[label], both shifted by max(z).
         # The index names each row's label element in place, whatever the memory layout.
-        at_label = (*np.indices(target.shape, sparse=True), target)
+        rows = (
+            (np.arange(target.size),) if target.ndim == 1 else np.indices(target.shape, sparse=True)
+        )
+        at_label = (*rows, target)
         losses = log_total[..., 0] - shifted[at_label]
         probs[at_label] -= 1
         softmax_minus_target = probs
