@@ -8,8 +8,10 @@ name is replaced by the new file, never written through, so a link cannot redire
 onto another file. If anything fails or the user presses Ctrl-C, the temporary files are
 removed and whatever was under the final names before is still there, whole. Files that
 belong together are all flushed before the first rename, and :func:`interrupts_deferred`
-keeps a Ctrl-C from falling between the renames. A process killed outright (SIGKILL) cannot
-remove its temporary file; :func:`remove_leftovers` clears such files in a later run.
+keeps a Ctrl-C from falling between the renames. A set that must change in one step even
+under SIGKILL goes through :func:`write_version` (a new folder, then one rename of a link).
+A process killed outright cannot remove its temporary files; :func:`remove_leftovers` and
+:func:`remove_stale_versions` clear them in a later run.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import signal
 import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO
@@ -98,6 +102,76 @@ def write_together(files: Sequence[tuple[str | os.PathLike[str], bytes]]) -> Non
         raise
     for folder in dict.fromkeys(path.parent for _, path in temporaries):
         _sync_directory(folder)
+
+
+CURRENT = ".current"  # the link that names the folder of a set's current version
+
+
+def write_version(folder: str | os.PathLike[str], files: Sequence[tuple[str, bytes]]) -> None:
+    """Replace a set of files in ``folder`` in one atomic step, whatever stops the process:
+    they are written and flushed into a new hidden folder, then one rename points the link
+    ``.current`` at it, and the version before is removed. Each file's name in ``folder`` is a
+    link into ``.current``, made before the first version exists (so until then the names
+    lead nowhere: there is no file, rather than one without the other). A kill at any moment
+    leaves every file of the old version or every file of the new one; an OSError names the
+    file it was writing and changes nothing.
+    """
+    folder = Path(folder)
+    version = folder / f".version-{os.getpid()}-{time.monotonic_ns()}"
+    try:
+        version.mkdir()
+        for name, content in files:
+            try:
+                with open(version / name, "xb") as f:
+                    f.write(content)
+                    f.flush()
+                    os.fsync(f.fileno())
+            except OSError as exc:
+                exc.filename = str(folder / name)
+                raise
+        _sync_directory(version)
+        for name, _ in files:
+            link, target = folder / name, f"{CURRENT}/{name}"
+            if not (link.is_symlink() and os.readlink(link) == target):
+                _replace_with_link(link, target)
+        current = folder / CURRENT
+        previous = os.readlink(current) if current.is_symlink() else None
+        _replace_with_link(current, version.name)  # the commit
+    except BaseException:
+        shutil.rmtree(version, ignore_errors=True)
+        raise
+    _sync_directory(folder)
+    if previous is not None and previous != version.name:
+        shutil.rmtree(folder / previous, ignore_errors=True)
+
+
+def _replace_with_link(path: Path, target: str) -> None:
+    """Put a symbolic link to ``target`` under ``path`` in one rename."""
+    temporary = temporary_name(path)
+    os.symlink(target, temporary)
+    try:
+        os.replace(temporary, path)
+    except OSError as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(temporary)
+        exc.filename = str(path)
+        raise
+
+
+def remove_stale_versions(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove the version folders of :func:`write_version` that ``.current`` does not name and
+    whose writer is no longer running (a run killed mid-commit); return what was removed."""
+    folder = Path(folder)
+    current = folder / CURRENT
+    keep = os.readlink(current) if current.is_symlink() else None
+    removed = []
+    for path in sorted(folder.glob(".version-*-*")):
+        pid = path.name.split("-")[1]
+        if path.name == keep or not pid.isdigit() or _running(int(pid)) or not path.is_dir():
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
 
 
 @contextlib.contextmanager

@@ -130,3 +130,47 @@ def test_graph_output_replaces_a_symlink_and_a_full_disk_keeps_the_old_picture(
     )
     assert link.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [link.name, "victim.txt"]
+
+
+# --- a set of files committed in one rename (the train command's model.npz and metrics.csv)
+def test_a_version_of_several_files_replaces_the_last_in_one_step(tmp_path):
+    files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
+    files.write_version(tmp_path, [("a.txt", b"2"), ("b.txt", b"two")])
+    assert (tmp_path / "a.txt").read_bytes() == b"2" and (tmp_path / "b.txt").read_bytes() == b"two"
+    assert os.readlink(tmp_path / "a.txt") == ".current/a.txt"
+    versions = [p.name for p in tmp_path.glob(".version-*")]
+    assert versions == [os.readlink(tmp_path / ".current")]  # the one before was removed
+
+
+def test_a_failed_version_changes_nothing(tmp_path, monkeypatch):
+    files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
+    before = sorted(p.name for p in tmp_path.iterdir())
+    monkeypatch.setattr(os, "fsync", _disk_full)
+    with pytest.raises(OSError, match="No space left") as info:
+        files.write_version(tmp_path, [("a.txt", b"2"), ("b.txt", b"two")])
+    assert info.value.filename == str(tmp_path / "a.txt")
+    assert sorted(p.name for p in tmp_path.iterdir()) == before
+    assert (tmp_path / "a.txt").read_bytes() == b"1" and (tmp_path / "b.txt").read_bytes() == b"one"
+
+
+def test_before_the_first_version_the_names_lead_nowhere_together(tmp_path, monkeypatch):
+    real_replace = files._replace_with_link
+
+    def killed_at_the_commit(path, target):
+        if path.name == ".current":
+            raise KeyboardInterrupt  # stands in for a kill just before the one rename
+        real_replace(path, target)
+
+    monkeypatch.setattr(files, "_replace_with_link", killed_at_the_commit)
+    with pytest.raises(KeyboardInterrupt):
+        files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
+    assert not (tmp_path / "a.txt").exists() and not (tmp_path / "b.txt").exists()
+
+
+def test_stale_versions_of_a_dead_writer_are_removed_and_the_current_kept(tmp_path):
+    files.write_version(tmp_path, [("a.txt", b"1")])
+    stale = tmp_path / ".version-999999999-1"
+    stale.mkdir()
+    (stale / "a.txt").write_bytes(b"half")
+    assert files.remove_stale_versions(tmp_path) == [stale]
+    assert (tmp_path / "a.txt").read_bytes() == b"1"

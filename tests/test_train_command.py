@@ -88,7 +88,7 @@ def test_without_out_it_writes_under_runs_named_for_the_dataset(tmp_path, monkey
     assert main(["train", "--dataset", "moons", "--epochs", "1"]) == 0
     (run,) = (tmp_path / "runs").iterdir()
     assert run.name.startswith("moons-")
-    assert sorted(p.name for p in run.iterdir()) == [
+    assert sorted(p.name for p in run.iterdir() if not p.name.startswith(".")) == [
         "decision_boundary.png",
         "loss.png",
         "metrics.csv",
@@ -212,7 +212,10 @@ def test_ctrl_c_keeps_the_last_completed_epoch(tmp_path, capsys, monkeypatch):
     assert "interrupted; kept model.npz and metrics.csv of epoch 2" in capsys.readouterr().err
     assert [row["epoch"] for row in read_metrics(out / "metrics.csv")] == ["1", "2"]
     nn.load(nn.ThreeLayerNet(2, 64, 2), out / "model.npz")
-    assert sorted(p.name for p in out.iterdir()) == ["metrics.csv", "model.npz"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "metrics.csv",
+        "model.npz",
+    ]
 
 
 def test_ctrl_c_before_the_first_epoch_leaves_no_run_directory(tmp_path, monkeypatch, capsys):

@@ -88,9 +88,8 @@ def test_sigkill_at_a_random_moment_keeps_a_whole_epoch_and_the_next_run_cleans_
     code, _ = interrupt(out, signal.SIGKILL, random.Random(1000 + trial).uniform(0, 0.5))
     epoch, recorded, rows = state(out)
     assert code == -signal.SIGKILL
-    assert recorded == list(range(1, epoch + 1))
-    # The checkpoint is renamed first: only a kill between the two renames (microseconds)
-    # leaves metrics.csv one row behind, and the checkpoint's record then holds that row.
-    assert rows == recorded or rows == recorded[:-1]
+    # both files come from one version folder, switched by one rename: never split
+    assert rows == recorded == list(range(1, epoch + 1))
     make_out_dir(str(out), "moons")  # what the next run into the folder does first
     assert temporaries(out) == []
+    assert len(list(out.glob(".version-*"))) == (1 if epoch else 0)  # the current one

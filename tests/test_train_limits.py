@@ -84,7 +84,10 @@ def test_a_full_disk_is_one_line_naming_the_file_and_the_last_epoch_stays(
         f"device; kept model.npz and metrics.csv of epoch 1 in {out}"
     )
     assert epochs_in(out) == (1, [1])
-    assert sorted(p.name for p in out.iterdir()) == ["metrics.csv", "model.npz"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "metrics.csv",
+        "model.npz",
+    ]
 
 
 def test_a_learning_rate_that_diverges_stops_at_the_first_nonfinite_loss(tmp_path, capsys):
@@ -97,15 +100,15 @@ def test_a_learning_rate_that_diverges_stops_at_the_first_nonfinite_loss(tmp_pat
 
 
 def test_ctrl_c_during_the_commit_waits_for_both_files(tmp_path, monkeypatch, capsys):
-    real_write, calls = train_output.write_together, []
+    real_write, calls = train_output.write_version, []
 
-    def interrupted_in_the_second_commit(files):
+    def interrupted_in_the_second_commit(folder, files):
         calls.append(1)
         if len(calls) == 2:
             os.kill(os.getpid(), signal.SIGINT)  # delivered before the files are written
-        real_write(files)
+        real_write(folder, files)
 
-    monkeypatch.setattr(train_output, "write_together", interrupted_in_the_second_commit)
+    monkeypatch.setattr(train_output, "write_version", interrupted_in_the_second_commit)
     out = tmp_path / "run"
     assert main([*MOONS, "--epochs", "5", "--out", str(out)]) == 130
     assert capsys.readouterr().err == (
@@ -113,7 +116,10 @@ def test_ctrl_c_during_the_commit_waits_for_both_files(tmp_path, monkeypatch, ca
     )
     assert epochs_in(out) == (2, [1, 2])
     nn.load(nn.ThreeLayerNet(2, 8, 2), out / "model.npz")
-    assert sorted(p.name for p in out.iterdir()) == ["metrics.csv", "model.npz"]
+    assert sorted(p.name for p in out.iterdir() if not p.name.startswith(".")) == [
+        "metrics.csv",
+        "model.npz",
+    ]
 
 
 def test_the_next_run_removes_what_a_killed_run_left(tmp_path, capsys):

@@ -1,12 +1,13 @@
 """The output directory of ``autograd-lite train``: made, cleared of a killed run's leftovers,
 and committed to after every epoch so that its files always describe the same epoch.
 
-``model.npz`` is the commit point: it records its epoch and the metrics rows it goes with (a
-``training.json`` entry, see :mod:`autograd_lite.nn.checkpoint`). After every epoch the new
-checkpoint and ``metrics.csv`` are both written and flushed to disk before either is renamed
-into place, checkpoint first, with Ctrl-C held off until both renames are done. Any OSError
-(a full disk, say) becomes one line naming the file; the files of the last committed epoch
-stay as they were.
+After every epoch ``model.npz`` (which records its epoch and the metrics rows it goes with,
+a ``training.json`` entry, see :mod:`autograd_lite.nn.checkpoint`) and ``metrics.csv`` are
+written into a new hidden version folder and committed together by one rename
+(:func:`autograd_lite.files.write_version`; the two names are links into the current
+version), with Ctrl-C held off until it is done. So a Ctrl-C or a kill at any moment leaves
+both files of one epoch. Any OSError (a full disk, say) becomes one line naming the file; the
+files of the last committed epoch stay as they were.
 """
 
 from __future__ import annotations
@@ -24,7 +25,13 @@ from types import FrameType
 from typing import Any
 
 from ..cli import UsageError
-from ..files import interrupts_deferred, remove_leftovers, write_together
+from ..files import (
+    CURRENT,
+    interrupts_deferred,
+    remove_leftovers,
+    remove_stale_versions,
+    write_version,
+)
 
 WRITTEN = ("model.npz", "metrics.csv", "loss.png", "decision_boundary.png")
 
@@ -44,7 +51,7 @@ def make_out_dir(out: str | None, name: str) -> Path:
         raise UsageError(f"--out {path} is a file, not a directory")
     try:
         path.mkdir(parents=True, exist_ok=True)
-        removed = remove_leftovers(path, WRITTEN)
+        removed = remove_leftovers(path, (*WRITTEN, CURRENT)) + remove_stale_versions(path)
     except OSError as exc:
         raise UsageError(f"cannot create output directory {path}: {exc.strerror}") from None
     if removed:
@@ -105,12 +112,12 @@ class Run:
         writer.writerow(header)
         writer.writerows(rows)
         files = [
-            (self.out / "model.npz", checkpoint_bytes(model, record)),
-            (self.out / "metrics.csv", text.getvalue().encode()),
+            ("model.npz", checkpoint_bytes(model, record)),
+            ("metrics.csv", text.getvalue().encode()),
         ]
         with interrupts_deferred():
             try:
-                write_together(files)
+                write_version(self.out, files)
             except OSError as exc:
                 raise UsageError(self.write_failed(exc)) from None
             self.committed = epoch
@@ -130,6 +137,10 @@ class Run:
         if self.committed:
             print(f"autograd-lite train: interrupted; {self.kept()}", file=sys.stderr)
         else:
+            for name in ("model.npz", "metrics.csv"):  # links made for a version never written
+                link = self.out / name
+                if link.is_symlink() and not link.exists():
+                    link.unlink()
             if made_up_name and not any(self.out.iterdir()):
                 self.out.rmdir()
             print("autograd-lite train: interrupted before the first epoch ended", file=sys.stderr)
