@@ -4,6 +4,7 @@ autodoc for the API, and the op reference generated from the registry."""
 from __future__ import annotations
 
 import inspect
+import logging
 import sys
 from pathlib import Path
 
@@ -27,6 +28,8 @@ nb_execution_in_temp = True  # a cell that writes a file writes it into a tempor
 # fails the build, so a strict build is also a quiet one. A cell that means to show stderr
 # says so in its metadata (mystnb: output_stderr: show).
 nb_output_stderr = "error"
+# nbclient announces each notebook at INFO level ("Executing notebook with kernel"): noise
+logging.getLogger("traitlets").setLevel(logging.WARNING)
 html_theme = "furo"
 html_title = "autograd_lite"
 exclude_patterns = ["_build", "**.ipynb_checkpoints"]
