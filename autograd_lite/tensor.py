@@ -152,17 +152,30 @@ class Tensor:
     def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
         """numpy's implicit conversion, refused for a tensor that requires grad while grad
         mode is on: the array would be a constant and the gradient would be lost silently."""
-        if self.requires_grad and grad_mode.enabled:
-            raise TypeError(
-                f"a Tensor of shape {self.shape} that requires grad was converted to a numpy "
-                "array implicitly (np.asarray(t), or a numpy function given a list holding "
-                "Tensors, such as np.mean([x, y]) or np.array([x, y])); the gradient would be "
-                "lost. Combine Tensors with al.stack or al.concatenate; read the values "
-                "explicitly with t.data or t.detach(); or convert under al.no_grad()"
-            )
+        self._refuse_implicit_conversion()
         if dtype is not None and dtype != self.data.dtype:
             return self.data.astype(dtype)
         return self.data.copy() if copy else self.data
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        """DLPack, so ``torch.from_dlpack(t)``, ``torch.asarray(t)`` and ``np.from_dlpack(t)``
+        share the data; refused, as ``__array__``, for a tensor that requires grad."""
+        self._refuse_implicit_conversion()
+        return self.data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> Any:
+        return self.data.__dlpack_device__()
+
+    def _refuse_implicit_conversion(self) -> None:
+        if self.requires_grad and grad_mode.enabled:
+            raise TypeError(
+                f"a Tensor of shape {self.shape} that requires grad was converted to an array "
+                "implicitly (np.asarray(t), a numpy function given a list holding Tensors, "
+                "such as np.mean([x, y]) or np.array([x, y]), or another library's "
+                "conversion); the gradient would be lost. Combine Tensors with al.stack or "
+                "al.concatenate; read the values explicitly with t.data or t.detach(); or "
+                "convert under al.no_grad()"
+            )
 
     def __len__(self) -> int:
         if self.data.ndim == 0:

@@ -135,3 +135,11 @@ ZERO_POWERS = [
 @pytest.mark.parametrize("x,y", ZERO_POWERS)
 def test_powers_at_zero_follow_torch(x, y):
     _compare("power", Call((x, y), {}, (0, 1)), [x, y])
+
+
+def test_torch_reads_a_tensor_through_dlpack_and_refuses_one_that_requires_grad():
+    plain = al.tensor([1.0, 2.0])
+    for convert in (torch.from_dlpack, torch.asarray):
+        np.testing.assert_array_equal(convert(plain).numpy(), [1.0, 2.0])
+        with pytest.raises(TypeError, match="requires grad"):
+            convert(al.tensor([1.0], requires_grad=True))

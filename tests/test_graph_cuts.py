@@ -83,3 +83,14 @@ def test_a_transform_given_a_tensor_that_requires_grad_stays_differentiable():
     np.testing.assert_allclose(x.grad, 6 * x.data)
     # a tensor that does not require grad is a plain value: arrays come back
     assert type(al.grad(lambda v: (v**3).sum())(al.tensor([1.0]))) is np.ndarray
+
+
+def test_dlpack_shares_the_data_and_refuses_a_tensor_that_requires_grad():
+    plain = al.tensor([1.0, 2.0])
+    shared = np.from_dlpack(plain)
+    assert np.shares_memory(shared, plain.data)
+    t = al.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="requires grad"):
+        np.from_dlpack(t)
+    with al.no_grad():
+        np.testing.assert_array_equal(np.from_dlpack(t), [1.0, 2.0])
