@@ -62,11 +62,11 @@ class AnomalyObserver(Observer):
         check_gradient(node.op.name, node, argnum, gx, g, args)
 
 
-def check_forward(op_name: str, datas: list[Any], out: np.ndarray) -> None:
+def check_forward(op_name: str, arrays: list[Any], out: np.ndarray) -> None:
     """Raise when ``out`` holds NaN or Inf but every input was finite."""
-    if all_finite(out) or not all(all_finite(d) for d in datas):
+    if all_finite(out) or not all(all_finite(d) for d in arrays):
         return
-    shapes = ", ".join(str(np.shape(d)) for d in datas)
+    shapes = ", ".join(str(np.shape(d)) for d in arrays)
     raise AnomalyError(
         f"op {op_name!r} produced NaN or Inf from finite inputs of shape {shapes}, at {user_site()}"
     )

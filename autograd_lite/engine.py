@@ -60,7 +60,7 @@ def backward(
         [seed],
         retain_graph=retain_graph or create_graph,
         create_graph=create_graph,
-        into_grad=True,
+        store_in_grad=True,
     )
 
 
@@ -70,12 +70,12 @@ def reverse_pass(
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
-    into_grad: bool = False,
+    store_in_grad: bool = False,
 ) -> dict[Tensor, Any]:
     """The reverse pass from ``outputs``, seeded with ``seeds``.
 
     Each tensor reached receives the sum of the gradients flowing into it: accumulated
-    into its ``.grad`` when ``into_grad``, else returned in a dict keyed by tensor. With
+    into its ``.grad`` when ``store_in_grad``, else returned in a dict keyed by tensor. With
     ``create_graph`` the rules run on Tensors and are recorded, so the gradients can be
     differentiated again; otherwise the rules run on plain arrays.
     """
@@ -84,20 +84,20 @@ def reverse_pass(
         pending[out] = pending[out] + seed if out in pending else seed
     if create_graph:
         with enable_grad():
-            return _run(pending, retain_graph, True, into_grad)
-    return _run(pending, retain_graph, False, into_grad)
+            return _run(pending, retain_graph, True, store_in_grad)
+    return _run(pending, retain_graph, False, store_in_grad)
 
 
 def _run(
     pending: dict[Tensor, Any],
     retain_graph: bool,
     create_graph: bool,
-    into_grad: bool,
+    store_in_grad: bool,
 ) -> dict[Tensor, Any]:
     """Kahn's algorithm: a tensor is processed once every consumer has sent its gradient."""
     waiting = count_consumers(pending)
     ready = [t for t, n in waiting.items() if n == 0]
-    reached: dict[Tensor, Any] = {}
+    gradients: dict[Tensor, Any] = {}
     observers = grad_mode.observers
     while ready:
         t = ready.pop()
@@ -105,10 +105,10 @@ def _run(
         if observers:
             for observer in observers:
                 observer.node_reached(t, g)
-        if into_grad:
+        if store_in_grad:
             t.grad = g if t.grad is None else _accumulate(t.grad, g)
         else:
-            reached[t] = g
+            gradients[t] = g
         op = t._op
         if op is None:
             continue
@@ -130,7 +130,7 @@ def _run(
         if not retain_graph:
             t._saved = RELEASED  # after its rules ran: a rule that raised leaves it usable
             t._hold = None  # its leaves' and constants' arrays may be written again
-    return reached
+    return gradients
 
 
 def _rule_arguments(t: Tensor, recorded: bool) -> tuple[Any, Any, Any]:

@@ -136,8 +136,8 @@ def read_graph(
     limit = math.inf if max_nodes is None else max_nodes
     nodes: list[Node] = []
     edges: list[Edge] = []
-    met: dict[Tensor, Node | None] = {}  # every tensor met; None if it was left out
-    cut_into: dict[str, None] = {}  # ids of kept nodes with a left-out neighbour, in order
+    seen: dict[Tensor, Node | None] = {}  # every tensor seen; None if it was left out
+    cut_off: dict[str, None] = {}  # ids of kept nodes with a left-out neighbour, in order
     left_out: list[Tensor] = []  # tensors whose op node (and so inputs) were left out
     omitted = 0
     queue: deque[tuple[Tensor, Node]] = deque()  # kept tensors and op nodes to expand
@@ -150,21 +150,21 @@ def read_graph(
     def meet(t: Tensor, role: str) -> Node | None:
         nonlocal omitted
         if len(nodes) >= limit:
-            met[t] = None
+            seen[t] = None
             omitted += 1
             if t.op is not None:
                 left_out.append(t)
             return None
         node = add("tensor", role)
         _describe_tensor(node, t, show_data, show_grad)
-        met[t] = node
+        seen[t] = node
         queue.append((t, node))
         return node
 
     for out in outputs:
-        if out not in met:
+        if out not in seen:
             meet(out, "output")
-    output_ids = [n.id for n in (met[out] for out in outputs) if n is not None]
+    output_ids = [n.id for n in (seen[out] for out in outputs) if n is not None]
 
     while queue:
         t, node = queue.popleft()
@@ -173,7 +173,7 @@ def read_graph(
                 continue
             if len(nodes) >= limit:
                 left_out.append(t)
-                cut_into[node.id] = None
+                cut_off[node.id] = None
                 continue
             op_node = add("op", "op")
             op_node.name = t.op.name
@@ -184,7 +184,7 @@ def read_graph(
         slots = _slot_names(t.op, len(t.inputs))  # expand an op node: its inputs
         for slot, x in zip(slots, t.inputs, strict=True):
             if isinstance(x, Tensor):
-                source = met[x] if x in met else meet(x, _role(x))
+                source = seen[x] if x in seen else meet(x, _role(x))
                 if source is not None:
                     source.uses += 1
             elif len(nodes) < limit:
@@ -194,20 +194,20 @@ def read_graph(
                 source = None
                 omitted += 1
             if source is None:
-                cut_into[node.id] = None
+                cut_off[node.id] = None
             else:
                 edges.append(Edge(source.id, node.id, slot))
 
-    omitted += _count_left_out(left_out, met)
+    omitted += _count_left_out(left_out, seen)
     if omitted:
         rest = add("omitted", "omitted")
         rest.count = omitted
-        edges.extend(Edge(rest.id, target) for target in cut_into)
+        edges.extend(Edge(rest.id, target) for target in cut_off)
     return GraphRecords(nodes, edges, output_ids, omitted)
 
 
-def _count_left_out(stack: list[Tensor], met: dict[Tensor, Node | None]) -> int:
-    """Count the op nodes of ``stack``'s tensors and everything below them not yet met.
+def _count_left_out(stack: list[Tensor], seen: dict[Tensor, Node | None]) -> int:
+    """Count the op nodes of ``stack``'s tensors and everything below them not yet seen.
 
     Kept tensors still get their uses counted, so a shared tensor is marked as shared even
     when one of its consumers was left out.
@@ -219,12 +219,12 @@ def _count_left_out(stack: list[Tensor], met: dict[Tensor, Node | None]) -> int:
         for x in t.inputs:
             if not isinstance(x, Tensor):
                 count += 1
-            elif x in met:
-                kept = met[x]
+            elif x in seen:
+                kept = seen[x]
                 if kept is not None:
                     kept.uses += 1
             else:
-                met[x] = None
+                seen[x] = None
                 count += 1
                 if x.op is not None:
                     stack.append(x)

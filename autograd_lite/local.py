@@ -29,7 +29,7 @@ def local_jacobian(t: Tensor, max_entries: int = MAX_ENTRIES) -> tuple[np.ndarra
     array([[ 0.25, -0.25],
            [-0.25,  0.25]])
     """
-    op, datas, out = _node(t)
+    op, arrays, out = _node(t)
     jacobians: list[np.ndarray | None] = []
     for i, x in enumerate(t.inputs):
         if not (isinstance(x, Tensor) and x.dtype.kind == "f"):
@@ -48,7 +48,7 @@ def local_jacobian(t: Tensor, max_entries: int = MAX_ENTRIES) -> tuple[np.ndarra
             basis[k] = 1
             # saved=None: the rule recomputes what the forward saved, from the inputs
             jacobian[k] = fit(
-                op.call_rule(i, basis, out, datas, t.attrs, None), x, op.name, i, basis
+                op.call_rule(i, basis, out, arrays, t.attrs, None), x, op.name, i, basis
             )
         jacobians.append(jacobian)
     return tuple(jacobians)
@@ -60,7 +60,7 @@ def check_local(t: Tensor, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
     True when they agree; otherwise a GradcheckError naming the op, the input and the
     entry. Best at float64 values, away from the op's kinks.
     """
-    op, datas, _ = _node(t)
+    op, arrays, _ = _node(t)
     attrs = t.attrs
 
     def forward(*args: Any) -> np.ndarray:
@@ -70,9 +70,9 @@ def check_local(t: Tensor, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
     for i, analytic in enumerate(local_jacobian(t)):
         if analytic is None:
             continue
-        x = np.array(datas[i], dtype=np.float64)
+        x = np.array(arrays[i], dtype=np.float64)
         numeric = np.empty_like(analytic)
-        for j, slope in central_differences(forward, list(datas), i, x, eps):
+        for j, slope in central_differences(forward, list(arrays), i, x, eps):
             numeric[(Ellipsis,) + j] = slope
         bad = mismatches(analytic, numeric, atol, rtol)
         if bad.any():
@@ -88,8 +88,8 @@ def check_local(t: Tensor, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 
 def _node(t: Tensor) -> tuple[Any, list[Any], np.ndarray]:
     if t.op is None:
         raise ValueError("a leaf tensor was not made by an op: it has no local Jacobian")
-    datas = [x.data if isinstance(x, Tensor) else x for x in t.inputs]
-    return t.op, datas, t.data
+    arrays = [x.data if isinstance(x, Tensor) else x for x in t.inputs]
+    return t.op, arrays, t.data
 
 
 __all__ = ["MAX_ENTRIES", "check_local", "local_jacobian"]

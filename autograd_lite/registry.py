@@ -120,24 +120,24 @@ class Op:
         """Run the forward on the inputs' data; record a node when a gradient is needed."""
         if len(args) > self.n_inputs and not self.variadic:
             args = self._bind_attrs(args, attrs)
-        datas = []
+        arrays = []
         needs_grad = False
         guarded = False  # saves a leaf's or a constant's array, to guard (see inplace.py)
         for a in args:
             if isinstance(a, Tensor):
-                datas.append(a.data)
+                arrays.append(a.data)
                 needs_grad = needs_grad or a.requires_grad
                 guarded = guarded or a._op is None
             else:
-                datas.append(a)
+                arrays.append(a)
                 guarded = guarded or type(a) is np.ndarray
         try:
-            out = self.forward(*datas, **attrs)
+            out = self.forward(*arrays, **attrs)
         except (ValueError, TypeError, IndexError) as exc:
-            raise op_error(self.name, datas, exc) from exc
+            raise op_error(self.name, arrays, exc) from exc
         if self.saves:
             out, extra = out
-            datas.append(extra)
+            arrays.append(extra)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         mode = grad_mode
@@ -147,15 +147,15 @@ class Op:
             # inplace.py); an input not read is kept as itself, for its shape.
             reads = self.reads
             if reads is None:
-                saved: Any = datas
+                saved: Any = arrays
             elif not reads:
                 saved = args
             else:
-                saved = tuple(d if r else a for a, d, r in zip(args, datas, reads, strict=False))
+                saved = tuple(d if r else a for a, d, r in zip(args, arrays, reads, strict=False))
                 if self.saves:
-                    saved += (datas[-1],)  # the op's extra, last
+                    saved += (arrays[-1],)  # the op's extra, last
             if guarded:
-                for d in datas:
+                for d in arrays:
                     if d is out:  # a forward that hands back its input: keep a view
                         out = out.view()
                         break
@@ -164,7 +164,7 @@ class Op:
             if guarded:
                 # an output that is a view (reshape, transpose, ...) may share an input's
                 # memory, which the output's consumers read: guard the inputs then too
-                kept = datas if out.base is not None else saved
+                kept = arrays if out.base is not None else saved
                 if kept is not args:
                     t._hold = hold_saved(args, kept)
             if self.stability_check is not None:
@@ -173,7 +173,7 @@ class Op:
             t = new_tensor(out)
         if mode.observers:
             for observer in mode.observers:
-                observer.op_called(self, datas, out, t if t.requires_grad else None)
+                observer.op_called(self, arrays, out, t if t.requires_grad else None)
         return t
 
     def compute(self, *args: Any, **attrs: Any) -> Any:
@@ -282,9 +282,9 @@ def _reads_mask(
     return tuple(n in reads for n in inputs)
 
 
-def op_error(name: str, datas: list[Any], exc: Exception) -> Exception:
+def op_error(name: str, arrays: list[Any], exc: Exception) -> Exception:
     """The forward's numpy error again, led by the op's name and the inputs' shapes."""
-    shapes = " and ".join(_describe(d) for d in datas)
+    shapes = " and ".join(_describe(d) for d in arrays)
     message = str(exc).removeprefix(f"{name}: ")  # numpy's and our forwards' own prefix
     message = f"{name}: inputs of shape {shapes}: {message}"
     if isinstance(exc, np.exceptions.AxisError):
