@@ -52,15 +52,17 @@ def backward(
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
+    retain_grads: bool = False,
 ) -> None:
-    """Accumulate the gradient of ``output`` into ``.grad`` of every tensor it depends on."""
+    """Accumulate the gradient of ``output`` into ``.grad`` of every leaf it depends on, and
+    of the tensors that asked to keep theirs (``retain_grad()``, or all with ``retain_grads``)."""
     seed = _seed(output, grad, create_graph)
     reverse_pass(
         [output],
         [seed],
         retain_graph=retain_graph or create_graph,
         create_graph=create_graph,
-        store_in_grad=True,
+        store_in_grad="all" if retain_grads else "leaves",
     )
 
 
@@ -70,12 +72,13 @@ def reverse_pass(
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
-    store_in_grad: bool = False,
+    store_in_grad: str | None = None,
 ) -> dict[Tensor, Any]:
     """The reverse pass from ``outputs``, seeded with ``seeds``.
 
-    Each tensor reached receives the sum of the gradients flowing into it: accumulated
-    into its ``.grad`` when ``store_in_grad``, else returned in a dict keyed by tensor. With
+    Each tensor reached receives the sum of the gradients flowing into it: returned in a
+    dict keyed by tensor, or, with ``store_in_grad``, accumulated into ``.grad`` ("leaves":
+    of leaves and of tensors that called ``retain_grad()``; "all": of every tensor). With
     ``create_graph`` the rules run on Tensors and are recorded, so the gradients can be
     differentiated again; otherwise the rules run on plain arrays.
     """
@@ -92,7 +95,7 @@ def _run(
     pending: dict[Tensor, Any],
     retain_graph: bool,
     create_graph: bool,
-    store_in_grad: bool,
+    store_in_grad: str | None,
 ) -> dict[Tensor, Any]:
     """Kahn's algorithm: a tensor is processed once every consumer has sent its gradient."""
     waiting = count_consumers(pending)
@@ -105,11 +108,11 @@ def _run(
         if observers:
             for observer in observers:
                 observer.node_reached(t, g)
-        if store_in_grad:
-            t.grad = g if t.grad is None else _accumulate(t.grad, g)
-        else:
-            gradients[t] = g
         op = t._op
+        if store_in_grad is None:
+            gradients[t] = g
+        elif op is None or t._retains_grad or store_in_grad == "all":
+            t.grad = g if t.grad is None else _accumulate(t.grad, g)
         if op is None:
             continue
         out, args, saved = _rule_arguments(t, create_graph)

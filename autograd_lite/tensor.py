@@ -36,6 +36,7 @@ class Tensor:
         "_attrs",
         "_saved",
         "_hold",
+        "_retains_grad",
         "__weakref__",
     )
 
@@ -60,6 +61,7 @@ class Tensor:
         self._attrs: dict[str, Any] | None = None
         self._saved: Any = None
         self._hold: Any = None
+        self._retains_grad = False
 
     # --- the graph ----------------------------------------------------------------------
     @property
@@ -83,16 +85,35 @@ class Tensor:
         return self._op is None
 
     def backward(
-        self, grad: Any = None, retain_graph: bool = False, create_graph: bool = False
+        self,
+        grad: Any = None,
+        retain_graph: bool = False,
+        create_graph: bool = False,
+        retain_grads: bool = False,
     ) -> None:
-        """Accumulate d(self)/d(t) into ``t.grad`` for every tensor t that requires grad.
+        """Accumulate d(self)/d(t) into ``t.grad`` for every leaf t that requires grad.
 
-        ``grad`` seeds the pass (required unless self has one element). The graph's saved
-        values are released afterwards unless ``retain_graph``; ``create_graph`` records the
-        backward pass itself, so the gradients can be differentiated again. To watch the
-        pass step by step, see ``autograd_lite.trace_backward``.
+        ``grad`` seeds the pass (required unless self has one element). As in PyTorch, a
+        tensor made by an op keeps its gradient only if it asked (``retain_grad()``), so a
+        training step holds no intermediate gradient; ``retain_grads=True`` keeps every
+        node's, for pictures and for reading them. The graph's saved values are released
+        afterwards unless ``retain_graph``; ``create_graph`` records the backward pass
+        itself, so the gradients can be differentiated again. To watch the pass step by
+        step, see ``autograd_lite.trace_backward``.
         """
-        engine.backward(self, grad, retain_graph=retain_graph, create_graph=create_graph)
+        engine.backward(
+            self,
+            grad,
+            retain_graph=retain_graph,
+            create_graph=create_graph,
+            retain_grads=retain_grads,
+        )
+
+    def retain_grad(self) -> Tensor:
+        """Keep this tensor's gradient in ``.grad`` at the next backward, though an op made it
+        (leaves keep theirs anyway), as PyTorch's ``retain_grad``; returns self."""
+        self._retains_grad = True
+        return self
 
     def detach(self) -> Tensor:
         """A new leaf sharing this tensor's data, cut from the graph."""
@@ -377,6 +398,7 @@ def new_tensor(
     t._attrs = attrs
     t._saved = saved
     t._hold = None
+    t._retains_grad = False
     return t
 
 

@@ -141,8 +141,11 @@ class BackwardTrace(Observer):
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
-def trace_backward(output: Tensor, grad: Any = None, retain_graph: bool = False) -> BackwardTrace:
-    """Run ``output.backward(grad)`` and return the step-by-step trace of the pass.
+def trace_backward(
+    output: Tensor, grad: Any = None, retain_graph: bool = False, retain_grads: bool = False
+) -> BackwardTrace:
+    """Run ``output.backward(grad)`` and return the step-by-step trace of the pass (which
+    shows every gradient, whether or not the tensors keep theirs: see ``retain_grads``).
 
     >>> import autograd_lite as al
     >>> x = al.tensor([1.0, 2.0], requires_grad=True, name="x")
@@ -153,5 +156,5 @@ def trace_backward(output: Tensor, grad: Any = None, retain_graph: bool = False)
     1
     """
     with observing(BackwardTrace()) as trace:
-        output.backward(grad, retain_graph=retain_graph)
+        output.backward(grad, retain_graph=retain_graph, retain_grads=retain_grads)
     return trace

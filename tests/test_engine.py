@@ -39,12 +39,33 @@ def test_diamond_graph_accumulates_both_paths():
     np.testing.assert_allclose(x.grad, 2 * np.exp(0.7) * 1.7)
 
 
-def test_intermediate_tensors_receive_their_gradient():
+def test_intermediate_gradients_are_kept_only_when_asked_for():
     x = leaf([1.0, 2.0])
     h = x * 3
-    (h * h).sum().backward()
-    np.testing.assert_allclose(h.grad, 2 * h.data)
+    (h * h).sum().backward()  # as PyTorch: leaves keep theirs, intermediates do not
+    assert h.grad is None
     np.testing.assert_allclose(x.grad, 18 * x.data)
+    x.grad = None
+    h = (x * 3).retain_grad()
+    out = (h * h).sum()
+    out.backward()
+    np.testing.assert_allclose(h.grad, 2 * h.data)
+    assert out.grad is None
+    x.grad = None
+    h = x * 3
+    out = (h * h).sum()
+    out.backward(retain_grads=True)  # every node's, for pictures
+    np.testing.assert_allclose(h.grad, 2 * h.data)
+    assert out.grad == 1.0
+    np.testing.assert_allclose(x.grad, 18 * x.data)
+
+
+def test_a_training_step_holds_no_intermediate_gradient():
+    w = leaf(np.ones((3, 2)))
+    hidden = al.tanh(np.ones((4, 3)) @ w)
+    loss = al.cross_entropy(hidden, np.array([0, 1, 0, 1]))
+    loss.backward()
+    assert hidden.grad is None and loss.grad is None and w.grad is not None
 
 
 def test_leaf_gradients_accumulate_across_backward_calls():

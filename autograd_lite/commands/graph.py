@@ -163,7 +163,7 @@ def _evaluate(
                 value = tensor(value)
             note = _gradient_note(value, args.no_grad)
             if note is None:
-                value.backward()
+                value.backward(retain_grads=True)  # the picture shows every gradient
         except expr.ExpressionError as exc:
             raise UsageError(str(exc)) from None
         except ENGINE_ERRORS as exc:
