@@ -84,7 +84,7 @@ def hold_saved(args: Any, saved: Any) -> Hold | None:
     arrays = [
         d
         for a, d in zip(args, saved, strict=False)  # saved may end with the op's extra
-        if type(d) is np.ndarray and (a is d or (a is not d and a._op is None))
+        if type(d) is np.ndarray and (a is d or a._op is None)  # a constant, or a leaf's
     ]
     return Hold(arrays) if arrays else None
 
