@@ -147,9 +147,9 @@ def _rule_arguments(t: Tensor, recorded: bool) -> tuple[Any, Any, Any]:
             "its saved values were released by the first backward(); call "
             "backward(retain_graph=True) the first time to differentiate again"
         )
-    hold = t._hold
-    if hold is not None and hold.replaced() is not None:
-        raise stale_input_error(op.name, t._inputs, saved, hold.replaced())
+    replaced = None if t._hold is None else t._hold.replaced()
+    if replaced is not None:
+        raise stale_input_error(op.name, t._inputs, saved, replaced)
     if recorded:  # rules run on Tensors, so that they are recorded
         return t, t._inputs, None
     if op.saves:

@@ -1,8 +1,12 @@
-"""Shared test settings: the hypothesis profiles (one for CI, one for long local runs)."""
+"""Shared test settings: the hypothesis profiles (one for CI, one for long local runs), and
+the op_calls fixture (every op call recorded by name)."""
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from autograd_lite.registry import Op
 
 settings.register_profile(
     "ci",
@@ -18,3 +22,17 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def op_calls(monkeypatch):
+    """Every op the command runs, recorded."""
+    calls = []
+    call = Op.__call__
+
+    def recorded(self, *args, **attrs):
+        calls.append(self.name)
+        return call(self, *args, **attrs)
+
+    monkeypatch.setattr(Op, "__call__", recorded)
+    return calls

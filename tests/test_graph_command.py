@@ -20,7 +20,6 @@ from hypothesis import strategies as st
 
 import autograd_lite as al
 from autograd_lite import cli, expr
-from autograd_lite.registry import Op
 
 EXAMPLE = ["sum(softmax(W @ x + b))", "--shape", "W=3x4", "--shape", "x=4", "--shape", "b=3"]
 HOSTILE = [
@@ -43,20 +42,6 @@ def graph(*argv):
         except SystemExit as exit_:  # argparse's own errors
             code = int(exit_.code or 0)
     return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def op_calls(monkeypatch):
-    """Every op the command runs, recorded."""
-    calls = []
-    call = Op.__call__
-
-    def recorded(self, *args, **attrs):
-        calls.append(self.name)
-        return call(self, *args, **attrs)
-
-    monkeypatch.setattr(Op, "__call__", recorded)
-    return calls
 
 
 def test_the_example_prints_value_and_gradients_and_writes_the_svg(tmp_path, op_calls):

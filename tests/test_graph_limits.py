@@ -21,7 +21,6 @@ from hypothesis import strategies as st
 import autograd_lite as al
 from autograd_lite import cli, expr
 from autograd_lite.expr import checker, cost, language, shapes
-from autograd_lite.registry import Op
 
 MIB = 2**20
 
@@ -32,19 +31,6 @@ def graph(*argv):
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(["graph", *argv])
     return code, out.getvalue(), err.getvalue()
-
-
-@pytest.fixture
-def op_calls(monkeypatch):
-    calls = []
-    call = Op.__call__
-
-    def recorded(self, *args, **attrs):
-        calls.append(self.name)
-        return call(self, *args, **attrs)
-
-    monkeypatch.setattr(Op, "__call__", recorded)
-    return calls
 
 
 def refusal(code: int, out: str, err: str) -> str:
