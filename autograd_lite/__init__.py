@@ -15,7 +15,7 @@ from importlib import metadata as _metadata
 from .anomaly import AnomalyError, detect_anomaly
 from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .local import check_local, local_jacobian
+from .jacobians import check_local, local_jacobian
 from .ops import abs_ as abs
 from .ops import (
     add,

@@ -15,7 +15,7 @@ import autograd_lite
 PACKAGE = Path(autograd_lite.__file__).parent
 CORE = {"tensor", "registry", "engine", "switches", "interop", "inplace"}
 TOOLS = {
-    "anomaly", "trace", "stability", "viz", "graph_records", "summaries", "local",
+    "anomaly", "trace", "stability", "viz", "graph_records", "summaries", "jacobians",
     "functional", "gradcheck", "nn", "data", "commands", "testing", "plots", "training",
     "layout", "cli", "expr", "files", "callsite", "optim",
 }  # fmt: skip
