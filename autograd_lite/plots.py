@@ -2,7 +2,7 @@
 
 Drawn with matplotlib's object-oriented API on the Agg backend (a ``Figure`` with a
 ``FigureCanvasAgg``, never pyplot), so no window opens and no global state changes; each PNG
-is written through :func:`~autograd_lite.files.replaced_atomically`. matplotlib is imported
+is written through :func:`~autograd_lite.atomic_files.replaced_atomically`. matplotlib is imported
 inside the functions, so importing this module stays cheap.
 """
 
@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from .files import replaced_atomically
+from .atomic_files import replaced_atomically
 from .switches import no_grad
 from .training import EpochMetrics
 

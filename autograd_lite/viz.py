@@ -4,7 +4,7 @@
 display hook); :func:`graph_to_json` gives the same nodes, edges and labels as JSON text, for
 diffs and regression fixtures; :func:`render` writes svg, png or pdf (which need the Graphviz
 program ``dot``) or the DOT source (which needs nothing), through the one atomic writer of
-:mod:`autograd_lite.files`. Both read the graph through
+:mod:`autograd_lite.atomic_files`. Both read the graph through
 :mod:`autograd_lite.graph_records`: breadth first from the outputs, without recursion.
 
 The picture's convention (``legend=True`` draws it after the outputs):
@@ -31,7 +31,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .files import write_atomically
+from .atomic_files import write_atomically
 from .graph_records import Node, read_graph
 from .layout import choose_layout
 from .tensor import Tensor

@@ -17,7 +17,7 @@ CORE = {"tensor", "registry", "engine", "switches", "interop", "inplace"}
 TOOLS = {
     "anomaly", "trace", "stability", "viz", "graph_records", "summaries", "jacobians",
     "functional", "gradcheck", "nn", "data", "commands", "testing", "plots", "training",
-    "layout", "cli", "expr", "files", "callsite", "optim",
+    "layout", "cli", "expr", "atomic_files", "callsite", "optim",
 }  # fmt: skip
 # (module, imported tool, function) allowed: Tensor.draw is a lazy convenience
 ALLOWED = {("tensor", "viz", "draw")}

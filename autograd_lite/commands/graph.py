@@ -24,9 +24,9 @@ from typing import Any, TextIO
 import numpy as np
 
 from .. import expr
+from ..atomic_files import write_atomically
 from ..cli import UsageError
 from ..deadline import Deadline, TimedOut, deadline
-from ..files import write_atomically
 from ..graph_records import read_graph
 from ..registry import get_op, list_ops
 from ..tensor import Tensor, tensor

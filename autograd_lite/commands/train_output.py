@@ -4,7 +4,7 @@ and committed to after every epoch so that its files always describe the same ep
 After every epoch ``model.npz`` (which records its epoch and the metrics rows it goes with,
 a ``training.json`` entry, see :mod:`autograd_lite.nn.checkpoint`) and ``metrics.csv`` are
 written into a new hidden version folder and committed together by one rename
-(:func:`autograd_lite.files.write_version`; the two names are links into the current
+(:func:`autograd_lite.atomic_files.write_version`; the two names are links into the current
 version), with Ctrl-C held off until it is done. So a Ctrl-C or a kill at any moment leaves
 both files of one epoch. Any OSError (a full disk, say) becomes one line naming the file; the
 files of the last committed epoch stay as they were.
@@ -24,14 +24,14 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
-from ..cli import UsageError
-from ..files import (
+from ..atomic_files import (
     CURRENT,
     interrupts_deferred,
     remove_leftovers,
     remove_stale_versions,
     write_version,
 )
+from ..cli import UsageError
 
 WRITTEN = ("model.npz", "metrics.csv", "loss.png", "decision_boundary.png")
 

@@ -4,7 +4,7 @@ The file is numpy's own format (a zip of ``.npy`` arrays, one per dotted paramet
 ``np.load`` reads it without autograd_lite. A checkpoint may also hold a training record (a
 ``training.json`` entry: the epoch and the metrics it goes with), so that one file, replaced
 in one atomic step, commits the weights and what is known about them together. It is written
-through the atomic writer of :mod:`autograd_lite.files` and read through
+through the atomic writer of :mod:`autograd_lite.atomic_files` and read through
 :mod:`autograd_lite.archives` (pickle disabled, declared sizes checked first), so a checkpoint
 can neither be left half-written nor run code nor exhaust memory when loaded. Weights that
 are NaN or infinite are refused unless asked for.
@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..archives import ArchiveError, read_npz
-from ..files import write_atomically
+from ..atomic_files import write_atomically
 from .module import Module
 
 RECORD = "training.json"

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 import autograd_lite
-from autograd_lite import files
+from autograd_lite import atomic_files
 
 PACKAGE = Path(autograd_lite.__file__).parent
 
@@ -26,7 +26,7 @@ def test_a_symlink_under_the_name_is_replaced_and_its_target_kept(tmp_path):
     victim.write_bytes(b"precious")
     link = tmp_path / "link.json"
     link.symlink_to(victim)
-    files.write_atomically(link, b"{}")
+    atomic_files.write_atomically(link, b"{}")
     assert not link.is_symlink() and link.read_bytes() == b"{}"
     assert victim.read_bytes() == b"precious"
 
@@ -38,7 +38,7 @@ def test_a_failed_write_keeps_the_previous_file_whole_and_leaves_no_temporary(
     path.write_bytes(b"the previous checkpoint")
     monkeypatch.setattr(os, "fsync", _disk_full)
     with pytest.raises(OSError, match="No space left"):
-        files.write_atomically(path, b"half of the new one")
+        atomic_files.write_atomically(path, b"half of the new one")
     assert path.read_bytes() == b"the previous checkpoint"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.npz"]
 
@@ -53,7 +53,7 @@ def test_leftovers_of_a_killed_process_are_removed_and_those_of_a_live_one_kept(
     (tmp_path / f".model.npz.{dead}-7.tmp").write_bytes(b"half")
     (tmp_path / f".model.npz.{os.getpid()}-7.tmp").write_bytes(b"being written")
     (tmp_path / f".other.txt.{dead}-7.tmp").write_bytes(b"not ours to remove")
-    removed = files.remove_leftovers(tmp_path, ["model.npz", "metrics.csv"])
+    removed = atomic_files.remove_leftovers(tmp_path, ["model.npz", "metrics.csv"])
     assert [p.name for p in removed] == [f".model.npz.{dead}-7.tmp"]
     assert sorted(p.name for p in tmp_path.iterdir()) == [
         f".model.npz.{os.getpid()}-7.tmp",
@@ -89,7 +89,7 @@ def _writes_outside_the_writer(source: str) -> list[str]:
 def test_no_module_but_the_writer_opens_a_file_for_writing():
     offenders = {}
     for path in PACKAGE.rglob("*.py"):
-        if path.name == "files.py" and path.parent == PACKAGE:
+        if path.name == "atomic_files.py" and path.parent == PACKAGE:
             continue
         found = _writes_outside_the_writer(path.read_text())
         if found:
@@ -134,8 +134,8 @@ def test_graph_output_replaces_a_symlink_and_a_full_disk_keeps_the_old_picture(
 
 # --- a set of files committed in one rename (the train command's model.npz and metrics.csv)
 def test_a_version_of_several_files_replaces_the_last_in_one_step(tmp_path):
-    files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
-    files.write_version(tmp_path, [("a.txt", b"2"), ("b.txt", b"two")])
+    atomic_files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
+    atomic_files.write_version(tmp_path, [("a.txt", b"2"), ("b.txt", b"two")])
     assert (tmp_path / "a.txt").read_bytes() == b"2" and (tmp_path / "b.txt").read_bytes() == b"two"
     assert os.readlink(tmp_path / "a.txt") == ".current/a.txt"
     versions = [p.name for p in tmp_path.glob(".version-*")]
@@ -143,34 +143,34 @@ def test_a_version_of_several_files_replaces_the_last_in_one_step(tmp_path):
 
 
 def test_a_failed_version_changes_nothing(tmp_path, monkeypatch):
-    files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
+    atomic_files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
     before = sorted(p.name for p in tmp_path.iterdir())
     monkeypatch.setattr(os, "fsync", _disk_full)
     with pytest.raises(OSError, match="No space left") as info:
-        files.write_version(tmp_path, [("a.txt", b"2"), ("b.txt", b"two")])
+        atomic_files.write_version(tmp_path, [("a.txt", b"2"), ("b.txt", b"two")])
     assert info.value.filename == str(tmp_path / "a.txt")
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert (tmp_path / "a.txt").read_bytes() == b"1" and (tmp_path / "b.txt").read_bytes() == b"one"
 
 
 def test_before_the_first_version_the_names_lead_nowhere_together(tmp_path, monkeypatch):
-    real_replace = files._replace_with_link
+    real_replace = atomic_files._replace_with_link
 
     def killed_at_the_commit(path, target):
         if path.name == ".current":
             raise KeyboardInterrupt  # stands in for a kill just before the one rename
         real_replace(path, target)
 
-    monkeypatch.setattr(files, "_replace_with_link", killed_at_the_commit)
+    monkeypatch.setattr(atomic_files, "_replace_with_link", killed_at_the_commit)
     with pytest.raises(KeyboardInterrupt):
-        files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
+        atomic_files.write_version(tmp_path, [("a.txt", b"1"), ("b.txt", b"one")])
     assert not (tmp_path / "a.txt").exists() and not (tmp_path / "b.txt").exists()
 
 
 def test_stale_versions_of_a_dead_writer_are_removed_and_the_current_kept(tmp_path):
-    files.write_version(tmp_path, [("a.txt", b"1")])
+    atomic_files.write_version(tmp_path, [("a.txt", b"1")])
     stale = tmp_path / ".version-999999999-1"
     stale.mkdir()
     (stale / "a.txt").write_bytes(b"half")
-    assert files.remove_stale_versions(tmp_path) == [stale]
+    assert atomic_files.remove_stale_versions(tmp_path) == [stale]
     assert (tmp_path / "a.txt").read_bytes() == b"1"
