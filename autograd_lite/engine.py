@@ -16,18 +16,20 @@ from typing import Any
 
 import numpy as np
 
+from .inplace import stale_input_error
+from .node import Node
 from .switches import enable_grad, grad_mode
 
 RELEASED = object()  # marks a node whose saved values a backward has freed
 
 
-def count_consumers(outputs: Iterable[Tensor]) -> dict[Tensor, int]:
+def count_consumers(outputs: Iterable[Node]) -> dict[Node, int]:
     """For every tensor that requires grad and that ``outputs`` depend on (outputs included),
     the number of times it is an input of another such tensor.
 
     An explicit stack, never recursion, so a chain of a million ops is fine.
     """
-    counts: dict[Tensor, int] = {}
+    counts: dict[Node, int] = {}
     stack = []
     for out in outputs:
         if out not in counts:
@@ -36,7 +38,7 @@ def count_consumers(outputs: Iterable[Tensor]) -> dict[Tensor, int]:
     while stack:
         t = stack.pop()
         for x in t._inputs:
-            if isinstance(x, Tensor) and x.requires_grad:
+            if isinstance(x, Node) and x.requires_grad:
                 n = counts.get(x)
                 if n is None:
                     counts[x] = 1
@@ -47,7 +49,7 @@ def count_consumers(outputs: Iterable[Tensor]) -> dict[Tensor, int]:
 
 
 def backward(
-    output: Tensor,
+    output: Node,
     grad: Any = None,
     *,
     retain_graph: bool = False,
@@ -67,13 +69,13 @@ def backward(
 
 
 def reverse_pass(
-    outputs: Sequence[Tensor],
+    outputs: Sequence[Node],
     seeds: Sequence[Any],
     *,
     retain_graph: bool = False,
     create_graph: bool = False,
     store_in_grad: str | None = None,
-) -> dict[Tensor, Any]:
+) -> dict[Node, Any]:
     """The reverse pass from ``outputs``, seeded with ``seeds``.
 
     Each tensor reached receives the sum of the gradients flowing into it: returned in a
@@ -82,7 +84,7 @@ def reverse_pass(
     ``create_graph`` the rules run on Tensors and are recorded, so the gradients can be
     differentiated again; otherwise the rules run on plain arrays.
     """
-    pending: dict[Tensor, Any] = {}
+    pending: dict[Node, Any] = {}
     for out, seed in zip(outputs, seeds, strict=True):
         pending[out] = pending[out] + seed if out in pending else seed
     if create_graph:
@@ -92,15 +94,15 @@ def reverse_pass(
 
 
 def _run(
-    pending: dict[Tensor, Any],
+    pending: dict[Node, Any],
     retain_graph: bool,
     create_graph: bool,
     store_in_grad: str | None,
-) -> dict[Tensor, Any]:
+) -> dict[Node, Any]:
     """Kahn's algorithm: a tensor is processed once every consumer has sent its gradient."""
     waiting = count_consumers(pending)
     ready = [t for t, n in waiting.items() if n == 0]
-    gradients: dict[Tensor, Any] = {}
+    gradients: dict[Node, Any] = {}
     observers = grad_mode.observers
     while ready:
         t = ready.pop()
@@ -117,7 +119,7 @@ def _run(
             continue
         out, args, saved = _rule_arguments(t, create_graph)
         for i, x in enumerate(t._inputs):
-            if not (isinstance(x, Tensor) and x.requires_grad):
+            if not (isinstance(x, Node) and x.requires_grad):
                 continue
             gx = fit(op.call_rule(i, g, out, args, t._attrs, saved), x, op.name, i, g)
             previous = pending.get(x)
@@ -136,7 +138,7 @@ def _run(
     return gradients
 
 
-def _rule_arguments(t: Tensor, recorded: bool) -> tuple[Any, Any, Any]:
+def _rule_arguments(t: Node, recorded: bool) -> tuple[Any, Any, Any]:
     """What the rules of ``t``'s op read: its output, its inputs and its saved extra; the
     Tensors themselves when the backward is recorded (the extra is then recomputed)."""
     op: Any = t._op
@@ -157,11 +159,11 @@ def _rule_arguments(t: Tensor, recorded: bool) -> tuple[Any, Any, Any]:
     return t.data, saved, None
 
 
-def fit(gx: Any, x: Tensor, op_name: str, argnum: int, g: Any) -> Any:
+def fit(gx: Any, x: Node, op_name: str, argnum: int, g: Any) -> Any:
     """A rule's gradient made fit for input ``x``: summed back to its shape (the engine
     unbroadcasts once for every op), cast to its dtype, and, for a leaf's array gradient,
     never sharing memory with another gradient (a rule may hand back ``g`` itself)."""
-    if type(gx) is not np.ndarray and not isinstance(gx, Tensor):
+    if type(gx) is not np.ndarray and not isinstance(gx, Node):
         gx = np.asarray(gx)
     data = x.data
     if gx.shape != data.shape:
@@ -190,7 +192,7 @@ def unbroadcast(g: Any, shape: tuple[int, ...], op_name: str = "?", argnum: int 
         return g
     returned = g.shape
     lead = g.ndim - len(shape)
-    # np.add.reduce is ndarray.sum without its Python wrapper; a Tensor sums as an op.
+    # np.add.reduce is ndarray.sum without its Python wrapper; a Node sums as an op.
     total = np.add.reduce if type(g) is np.ndarray else type(g).sum
     if lead > 0:
         g = total(g, axis=tuple(range(lead)))
@@ -206,7 +208,7 @@ def unbroadcast(g: Any, shape: tuple[int, ...], op_name: str = "?", argnum: int 
     return g
 
 
-def _seed(output: Tensor, grad: Any, create_graph: bool) -> Any:
+def _seed(output: Node, grad: Any, create_graph: bool) -> Any:
     """The gradient the reverse pass starts from: ones for a one-element output."""
     if not output.requires_grad:
         raise RuntimeError(
@@ -222,18 +224,15 @@ def _seed(output: Tensor, grad: Any, create_graph: bool) -> Any:
             )
         seed: Any = np.ones(output.shape, output.dtype)
     else:
-        seed = grad.data if isinstance(grad, Tensor) and not create_graph else grad
-        if not isinstance(seed, Tensor):
+        seed = grad.data if isinstance(grad, Node) and not create_graph else grad
+        if not isinstance(seed, Node):
             seed = np.array(seed, dtype=output.dtype)
         if seed.shape != output.shape:
             raise ValueError(
                 f"backward(): grad has shape {seed.shape} but the output has shape "
                 f"{output.shape}; they must be equal"
             )
-    if create_graph and not isinstance(seed, Tensor):
-        seed = Tensor(seed)
+    if create_graph and not isinstance(seed, Node):
+        make_leaf: Any = type(output)  # Tensor: a leaf whose use the recorded pass records
+        seed = make_leaf(seed)
     return seed
-
-
-from .inplace import stale_input_error  # noqa: E402
-from .tensor import Tensor  # noqa: E402

@@ -20,6 +20,7 @@ import numpy as np
 
 from .engine import reverse_pass
 from .interop import as_array
+from .node import Node
 from .switches import enable_grad, grad_mode
 from .tensor import Tensor
 
@@ -211,14 +212,14 @@ class _Transform:
             out = f(*self.args)
         return out if isinstance(out, Tensor) else Tensor(as_array(out))
 
-    def gradients(self, out: Tensor, seed: Any, retain_graph: bool = False) -> dict[Tensor, Any]:
+    def gradients(self, out: Tensor, seed: Any, retain_graph: bool = False) -> dict[Node, Any]:
         if not out.requires_grad:
             return {}
         return reverse_pass(
             [out], [seed], retain_graph=retain_graph or self.nested, create_graph=self.nested
         )
 
-    def pick(self, grads: dict[Tensor, Any], always_tuple: bool = False) -> Any:
+    def pick(self, grads: dict[Node, Any], always_tuple: bool = False) -> Any:
         picked = []
         for i in self.argnums:
             x = self.args[i]

@@ -2,9 +2,9 @@
 
 :func:`read_graph` walks from the outputs breadth first (an explicit queue, never recursion),
 so the nodes it keeps are the ones nearest the outputs. Each kept node becomes a
-:class:`Node`: a tensor (name, shape, dtype, a short summary of its data and gradient, its
-role, how many ops use it), the op that made a tensor (name and attributes), or a constant
-passed in a tensor's place. Node ids come from a counter in traversal order, so one graph
+:class:`NodeRecord`: a tensor (name, shape, dtype, a short summary of its data and gradient,
+its role, how many ops use it), the op that made a tensor (name and attributes), or a constant
+passed in a tensor's place. Record ids come from a counter in traversal order, so one graph
 always gives the same records. Past ``max_nodes`` the walk only counts what it leaves out,
 and one last node says how many. Reading never touches the saved buffers a backward pass
 releases: only ``op``, ``inputs``, ``attrs``, ``data`` and ``grad``.
@@ -20,12 +20,12 @@ from typing import Any
 
 import numpy as np
 
+from .node import Node
 from .summaries import all_finite, cut, op_attrs, summarize
-from .tensor import Tensor
 
 
 @dataclass
-class Node:
+class NodeRecord:
     """One node of the picture.
 
     ``kind`` is "tensor", "op", "constant" (a number or array given in a tensor's place) or
@@ -98,7 +98,7 @@ class Edge:
 class GraphRecords:
     """What :func:`read_graph` found: kept nodes and edges, outputs' ids, nodes left out."""
 
-    nodes: list[Node]
+    nodes: list[NodeRecord]
     edges: list[Edge]
     outputs: list[str]
     omitted: int
@@ -113,7 +113,7 @@ class GraphRecords:
 
 
 def read_graph(
-    outputs: Sequence[Tensor],
+    outputs: Sequence[Node],
     *,
     show_data: bool = True,
     show_grad: bool = True,
@@ -129,25 +129,25 @@ def read_graph(
     if not outputs:
         raise ValueError("give at least one output tensor to draw")
     for out in outputs:
-        if not isinstance(out, Tensor):
+        if not isinstance(out, Node):
             raise TypeError(f"the graph is drawn from Tensors, got {type(out).__name__}")
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1 (or None for no limit), got {max_nodes}")
     limit = math.inf if max_nodes is None else max_nodes
-    nodes: list[Node] = []
+    nodes: list[NodeRecord] = []
     edges: list[Edge] = []
-    seen: dict[Tensor, Node | None] = {}  # every tensor seen; None if it was left out
+    seen: dict[Node, NodeRecord | None] = {}  # every tensor seen; None if it was left out
     cut_off: dict[str, None] = {}  # ids of kept nodes with a left-out neighbour, in order
-    left_out: list[Tensor] = []  # tensors whose op node (and so inputs) were left out
+    left_out: list[Node] = []  # tensors whose op node (and so inputs) were left out
     omitted = 0
-    queue: deque[tuple[Tensor, Node]] = deque()  # kept tensors and op nodes to expand
+    queue: deque[tuple[Node, NodeRecord]] = deque()  # kept tensors and op nodes to expand
 
-    def add(node_kind: str, role: str) -> Node:
-        node = Node(f"n{len(nodes)}", node_kind, role)
+    def add(node_kind: str, role: str) -> NodeRecord:
+        node = NodeRecord(f"n{len(nodes)}", node_kind, role)
         nodes.append(node)
         return node
 
-    def meet(t: Tensor, role: str) -> Node | None:
+    def meet(t: Node, role: str) -> NodeRecord | None:
         nonlocal omitted
         if len(nodes) >= limit:
             seen[t] = None
@@ -183,7 +183,7 @@ def read_graph(
             continue
         slots = _slot_names(t.op, len(t.inputs))  # expand an op node: its inputs
         for slot, x in zip(slots, t.inputs, strict=True):
-            if isinstance(x, Tensor):
+            if isinstance(x, Node):
                 source = seen[x] if x in seen else meet(x, _role(x))
                 if source is not None:
                     source.uses += 1
@@ -206,7 +206,7 @@ def read_graph(
     return GraphRecords(nodes, edges, output_ids, omitted)
 
 
-def _count_left_out(stack: list[Tensor], seen: dict[Tensor, Node | None]) -> int:
+def _count_left_out(stack: list[Node], seen: dict[Node, NodeRecord | None]) -> int:
     """Count the op nodes of ``stack``'s tensors and everything below them not yet seen.
 
     Kept tensors still get their uses counted, so a shared tensor is marked as shared even
@@ -217,7 +217,7 @@ def _count_left_out(stack: list[Tensor], seen: dict[Tensor, Node | None]) -> int
         t = stack.pop()
         count += 1  # its op node
         for x in t.inputs:
-            if not isinstance(x, Tensor):
+            if not isinstance(x, Node):
                 count += 1
             elif x in seen:
                 kept = seen[x]
@@ -231,15 +231,15 @@ def _count_left_out(stack: list[Tensor], seen: dict[Tensor, Node | None]) -> int
     return count
 
 
-def _role(t: Tensor) -> str:
+def _role(t: Node) -> str:
     if t.op is not None:
         return "intermediate"
     return "leaf" if t.requires_grad else "constant"
 
 
-def _describe_tensor(node: Node, t: Tensor, show_data: bool, show_grad: bool) -> None:
+def _describe_tensor(node: NodeRecord, t: Node, show_data: bool, show_grad: bool) -> None:
     data = t.data
-    grad = t.grad.data if isinstance(t.grad, Tensor) else t.grad
+    grad = t.grad.data if isinstance(t.grad, Node) else t.grad
     node.name = t.name
     node.shape = list(data.shape)
     node.dtype = str(data.dtype)
@@ -253,7 +253,7 @@ def _describe_tensor(node: Node, t: Tensor, show_data: bool, show_grad: bool) ->
     node.nonfinite = not all_finite(data) or (grad is not None and not all_finite(grad))
 
 
-def _describe_constant(node: Node, value: Any) -> None:
+def _describe_constant(node: NodeRecord, value: Any) -> None:
     try:
         array = np.asarray(value)
     except (ValueError, TypeError):  # not numeric: show what it is

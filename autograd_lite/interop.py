@@ -7,13 +7,15 @@ from typing import Any
 
 import numpy as np
 
+from .node import Node
+
 FLOAT_KINDS = "f"
 INT_KINDS = "biu"
 
 
 def as_array(data: Any, dtype: Any = None, requires_grad: bool = False) -> np.ndarray:
     """Copy ``data`` into a numeric array; a TypeError names anything else that was given."""
-    if isinstance(data, tensor.Tensor):
+    if isinstance(data, Node):
         data = data.data
     try:
         array = np.array(data, dtype=dtype)
@@ -50,7 +52,7 @@ def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
     flat = list(args) + list(kwargs.values())
     flat += [y for x in flat if isinstance(x, (list, tuple)) for y in x]
     result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
-    if any(isinstance(x, tensor.Tensor) and x.requires_grad for x in flat) and _is_float(result):
+    if any(isinstance(x, Node) and x.requires_grad for x in flat) and _is_float(result):
         raise TypeError(
             f"numpy.{name} has no gradient rule in autograd_lite and an input requires grad; "
             "use a registered op (see autograd_lite.list_ops()), register one, or pass "
@@ -60,7 +62,7 @@ def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
 
 
 def _unwrap(x: Any) -> Any:
-    if isinstance(x, tensor.Tensor):
+    if isinstance(x, Node):
         return x.data
     if isinstance(x, (list, tuple)):
         return type(x)(_unwrap(y) for y in x)
@@ -71,6 +73,3 @@ def _is_float(result: Any) -> bool:
     if isinstance(result, (tuple, list)):  # np.split's parts, say, of unequal shapes
         return any(_is_float(r) for r in result)
     return np.asarray(result).dtype.kind in "fc"
-
-
-from . import tensor  # noqa: E402  (tensor.py imports this module first)

@@ -15,7 +15,7 @@ from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .graph_records import GraphRecords, Node
+from .graph_records import GraphRecords, NodeRecord
 
 PAGE_WIDTH = 600.0  # points (1/72 inch): the text width of a docs page, about 800 px
 CHAR_WIDTH = 6.3  # points per character of Helvetica at 11 pt, on average
@@ -66,7 +66,7 @@ def choose_layout(records: GraphRecords, legend_entries: int = 0) -> Layout:
     return Layout(rankdir, max(4, min(per_rank, legend_entries)))
 
 
-def node_size(node: Node) -> tuple[float, float]:
+def node_size(node: NodeRecord) -> tuple[float, float]:
     """The (width, height) in points that Graphviz gives the node's label, roughly."""
     lines = [text for _, text in node.rows()] or [""]
     text_width = CHAR_WIDTH * max(len(line) for line in lines)

@@ -1,8 +1,7 @@
-"""The Tensor: an array, its gradient, and the node of the graph that made it.
+"""The Tensor: a graph node (node.py) with numpy's array API.
 
-A Tensor made by an op remembers the op, its inputs and its attributes; that is the whole
-graph (parents point down, never up, so a dropped graph is freed at once by reference
-counting). Operators and methods call registered ops; no gradient math lives here.
+A Tensor made by an op remembers the op, its inputs and what its rules read; that is the
+whole graph. Operators and methods call registered ops; no gradient math lives here.
 Tensors also speak numpy's dispatch protocols, so ``np.exp(t)`` and ``np.ones(3) + t``
 give recorded Tensors, never object arrays.
 """
@@ -13,11 +12,13 @@ from typing import Any
 
 import numpy as np
 
+from . import engine
 from .interop import INT_KINDS, as_array, plain_numpy
+from .node import Node
 from .switches import grad_mode
 
 
-class Tensor:
+class Tensor(Node):
     """An n-dimensional array that records the ops applied to it, for reverse-mode gradients.
 
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
@@ -26,24 +27,7 @@ class Tensor:
     array([2., 4.])
     """
 
-    __slots__ = (
-        "data",
-        "grad",
-        "requires_grad",
-        "name",
-        "_op",
-        "_inputs",
-        "_attrs",
-        "_saved",
-        "_hold",
-        "_retains_grad",
-        "__weakref__",
-    )
-
-    data: np.ndarray
-    grad: Any
-    requires_grad: bool
-    name: str | None
+    __slots__ = ()  # the fields are Node's
 
     def __init__(
         self,
@@ -57,32 +41,11 @@ class Tensor:
         self.requires_grad = bool(requires_grad)
         self.name = name
         self._op = None
-        self._inputs: tuple[Any, ...] = ()
-        self._attrs: dict[str, Any] | None = None
-        self._saved: Any = None
-        self._hold: Any = None
+        self._inputs = ()
+        self._attrs = None
+        self._saved = None
+        self._hold = None
         self._retains_grad = False
-
-    # --- the graph ----------------------------------------------------------------------
-    @property
-    def op(self) -> Any:
-        """The registered op that made this tensor, or None for a leaf."""
-        return self._op
-
-    @property
-    def inputs(self) -> tuple[Any, ...]:
-        """The op's inputs: Tensors, or constants (arrays, numbers) given in their place."""
-        return self._inputs
-
-    @property
-    def attrs(self) -> dict[str, Any]:
-        """The op's attributes, such as ``axis`` and ``keepdims``."""
-        return self._attrs or {}
-
-    @property
-    def is_leaf(self) -> bool:
-        """True for a tensor made by the user rather than by an op."""
-        return self._op is None
 
     def backward(
         self,
@@ -138,22 +101,6 @@ class Tensor:
         return draw_graph(self, **kwargs)
 
     # --- array-like ---------------------------------------------------------------------
-    @property
-    def shape(self) -> tuple[int, ...]:
-        return self.data.shape
-
-    @property
-    def ndim(self) -> int:
-        return self.data.ndim
-
-    @property
-    def size(self) -> int:
-        return self.data.size
-
-    @property
-    def dtype(self) -> np.dtype[Any]:
-        return self.data.dtype
-
     @property
     def T(self) -> Tensor:
         return transpose(self)
@@ -229,7 +176,7 @@ class Tensor:
             extras.append(f"dtype={self.data.dtype}")
         return "tensor(" + ", ".join([body, *extras]) + ")"
 
-    __hash__ = object.__hash__  # tensors are graph nodes, hashed by identity
+    __hash__ = Node.__hash__  # by identity: defining __eq__ would otherwise unset it
 
     # --- operators ----------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
@@ -421,8 +368,7 @@ def data_of(x: Any) -> Any:
     return x.data if isinstance(x, Tensor) else x
 
 
-# engine and the ops need the Tensor class above (they make and read Tensors), so they come last.
-from . import engine  # noqa: E402
+# The ops make Tensors (registry.py imports this module), so they are imported last.
 from .ops import (  # noqa: E402
     NUMPY_TO_OP,
     abs_,

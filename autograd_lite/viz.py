@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic_files import write_atomically
-from .graph_records import Node, read_graph
+from .graph_records import NodeRecord, read_graph
 from .layout import choose_layout
-from .tensor import Tensor
+from .node import Node
 
 if TYPE_CHECKING:
     import graphviz
@@ -81,7 +81,7 @@ class DotNotFoundError(RuntimeError):
 
 
 def draw_graph(
-    *outputs: Tensor,
+    *outputs: Node,
     show_data: bool = True,
     show_grad: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
@@ -127,7 +127,7 @@ def draw_graph(
 
 
 def graph_to_json(
-    *outputs: Tensor,
+    *outputs: Node,
     show_data: bool = True,
     show_grad: bool = True,
     max_nodes: int | None = DEFAULT_MAX_NODES,
@@ -207,7 +207,7 @@ def _pipe(graph: graphviz.Digraph, fmt: str, timeout: float | None) -> bytes:
     return done.stdout
 
 
-def _html_label(node: Node) -> str:
+def _html_label(node: NodeRecord) -> str:
     """The node's label as a Graphviz HTML-like label, every piece of text escaped."""
     if node.kind == "op":
         attrs = "".join(f" {html.escape(k)}={html.escape(v)}" for k, v in node.attrs.items())
@@ -217,7 +217,7 @@ def _html_label(node: Node) -> str:
     return "<" + "<BR/>".join(rows) + ">"
 
 
-def _node_style(node: Node) -> dict[str, str]:
+def _node_style(node: NodeRecord) -> dict[str, str]:
     style = dict(_STYLES[node.role])
     if node.nonfinite:
         style.update(_WARNING)

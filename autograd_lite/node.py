@@ -1,0 +1,81 @@
+"""The graph node: what the reverse pass reads of a Tensor.
+
+A node holds its array, its gradient, and, when an op made it, the op, the op's inputs
+(nodes, or constants given in their place), its attributes and what its rules read. That
+is the whole graph: parents point down, never up, so a dropped graph is freed at once by
+reference counting. :class:`~autograd_lite.tensor.Tensor` is a node with numpy's array
+API on top; the engine and the tools that walk the graph need only this class.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+
+class Node:
+    """One value of the graph and the op that made it (``op`` is None for a leaf)."""
+
+    __slots__ = (
+        "data",
+        "grad",
+        "requires_grad",
+        "name",
+        "_op",
+        "_inputs",
+        "_attrs",
+        "_saved",
+        "_hold",
+        "_retains_grad",
+        "__weakref__",
+    )
+
+    data: np.ndarray
+    grad: Any
+    requires_grad: bool
+    name: str | None
+    _op: Any
+    _inputs: tuple[Any, ...]
+    _attrs: dict[str, Any] | None  # None, not an empty dict, for an op without attributes
+    _saved: Any  # what the rules read: the inputs' arrays (or the inputs), then the extra
+    _hold: Any  # the inplace.Hold keeping saved leaf and constant arrays read-only
+    _retains_grad: bool
+
+    @property
+    def op(self) -> Any:
+        """The registered op that made this node, or None for a leaf."""
+        return self._op
+
+    @property
+    def inputs(self) -> tuple[Any, ...]:
+        """The op's inputs: nodes, or constants (arrays, numbers) given in their place."""
+        return self._inputs
+
+    @property
+    def attrs(self) -> dict[str, Any]:
+        """The op's attributes, such as ``axis`` and ``keepdims``."""
+        return self._attrs or {}
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for a node made by the user rather than by an op."""
+        return self._op is None
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype[Any]:
+        return self.data.dtype
+
+    __hash__ = object.__hash__  # nodes are hashed by identity
