@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from .callsite import user_site
+from .node import data_of
 from .summaries import all_finite
 from .switches import Observer, observing
-from .tensor import data_of
 
 # id(tensor) -> (weak reference, "file:line"); an entry leaves when its tensor dies.
 # (Not a WeakKeyDictionary: that compares keys with ==, which for Tensors is elementwise.)

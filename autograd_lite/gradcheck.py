@@ -14,8 +14,9 @@ from typing import Any
 import numpy as np
 
 from .functional import _vjp, jacobian
+from .node import data_of
 from .switches import no_grad
-from .tensor import Tensor, data_of
+from .tensor import Tensor
 
 
 class GradcheckError(AssertionError):

@@ -1,13 +1,16 @@
-"""Between numpy and Tensors: turning user data into arrays, and running numpy functions
-that have no registered op on a Tensor's data (refused where it would cut the graph)."""
+"""Between numpy and Tensors: turning user data into arrays, a Tensor back into an array or
+a Python number, and running numpy functions that have no registered op on a Tensor's data
+(refused, as implicit conversion is, where the gradient would be lost)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .node import Node
+from .node import Node, data_of
+from .switches import grad_mode
 
 FLOAT_KINDS = "f"
 INT_KINDS = "biu"
@@ -73,3 +76,104 @@ def _is_float(result: Any) -> bool:
     if isinstance(result, (tuple, list)):  # np.split's parts, say, of unequal shapes
         return any(_is_float(r) for r in result)
     return np.asarray(result).dtype.kind in "fc"
+
+
+class ArrayConversions:
+    """How a Tensor reads as an array, a Python number, a sequence or text; comparisons give
+    plain boolean arrays, since they have no gradient. (A mixin of Tensor: no fields.)"""
+
+    __slots__ = ()
+    data: np.ndarray
+    requires_grad: bool
+    name: str | None
+    _op: Any
+    __getitem__: Callable[..., Any]
+
+    def item(self) -> Any:
+        """The single element as a Python number."""
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        """The data as a numpy array (the same array, not a copy)."""
+        return self.data
+
+    def tolist(self) -> Any:
+        """The data as nested Python lists of numbers, as ``ndarray.tolist``."""
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        """numpy's implicit conversion, refused for a tensor that requires grad while grad
+        mode is on: the array would be a constant and the gradient would be lost silently."""
+        self._refuse_implicit_conversion()
+        if dtype is not None and dtype != self.data.dtype:
+            return self.data.astype(dtype)
+        return self.data.copy() if copy else self.data
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        """DLPack, so ``torch.from_dlpack(t)``, ``torch.asarray(t)`` and ``np.from_dlpack(t)``
+        share the data; refused, as ``__array__``, for a tensor that requires grad."""
+        self._refuse_implicit_conversion()
+        return self.data.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> Any:
+        return self.data.__dlpack_device__()
+
+    def _refuse_implicit_conversion(self) -> None:
+        if self.requires_grad and grad_mode.enabled:
+            raise TypeError(
+                f"a Tensor of shape {self.data.shape} that requires grad was converted to an array "
+                "implicitly (np.asarray(t), a numpy function given a list holding Tensors, "
+                "such as np.mean([x, y]) or np.array([x, y]), or another library's "
+                "conversion); the gradient would be lost. Combine Tensors with al.stack or "
+                "al.concatenate; read the values explicitly with t.data or t.detach(); or "
+                "convert under al.no_grad()"
+            )
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of unsized object")  # numpy's words
+        return len(self.data)
+
+    def __iter__(self) -> Any:
+        for i in range(len(self)):
+            yield self[i]
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.name is not None:
+            extras.append(f"name={self.name!r}")
+        if self._op is not None:
+            extras.append(f"op={self._op.name}")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        if self.data.dtype != np.float64 and self.data.dtype.kind == "f":
+            extras.append(f"dtype={self.data.dtype}")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.data == data_of(other)
+
+    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
+        return self.data != data_of(other)
+
+    def __lt__(self, other: Any) -> Any:
+        return self.data < data_of(other)
+
+    def __le__(self, other: Any) -> Any:
+        return self.data <= data_of(other)
+
+    def __gt__(self, other: Any) -> Any:
+        return self.data > data_of(other)
+
+    def __ge__(self, other: Any) -> Any:
+        return self.data >= data_of(other)

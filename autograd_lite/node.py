@@ -79,3 +79,8 @@ class Node:
         return self.data.dtype
 
     __hash__ = object.__hash__  # nodes are hashed by identity
+
+
+def data_of(x: Any) -> Any:
+    """A node's array, or ``x`` itself (a constant given in a node's place)."""
+    return x.data if isinstance(x, Node) else x

@@ -13,13 +13,15 @@ from typing import Any
 import numpy as np
 
 from . import engine
-from .interop import INT_KINDS, as_array, plain_numpy
+from .interop import INT_KINDS, ArrayConversions, as_array, plain_numpy
 from .node import Node
-from .switches import grad_mode
 
 
-class Tensor(Node):
+class Tensor(Node, ArrayConversions):
     """An n-dimensional array that records the ops applied to it, for reverse-mode gradients.
+
+    Its fields and graph are :class:`~autograd_lite.node.Node`'s; how it turns into an
+    array or a Python number is in :class:`~autograd_lite.interop.ArrayConversions`.
 
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
     >>> (x * x).sum().backward()
@@ -103,225 +105,135 @@ class Tensor(Node):
     # --- array-like ---------------------------------------------------------------------
     @property
     def T(self) -> Tensor:
-        return transpose(self)
-
-    def item(self) -> Any:
-        """The single element as a Python number."""
-        return self.data.item()
-
-    def numpy(self) -> np.ndarray:
-        """The data as a numpy array (the same array, not a copy)."""
-        return self.data
-
-    def tolist(self) -> Any:
-        """The data as nested Python lists of numbers, as ``ndarray.tolist``."""
-        return self.data.tolist()
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        """numpy's implicit conversion, refused for a tensor that requires grad while grad
-        mode is on: the array would be a constant and the gradient would be lost silently."""
-        self._refuse_implicit_conversion()
-        if dtype is not None and dtype != self.data.dtype:
-            return self.data.astype(dtype)
-        return self.data.copy() if copy else self.data
-
-    def __dlpack__(self, **kwargs: Any) -> Any:
-        """DLPack, so ``torch.from_dlpack(t)``, ``torch.asarray(t)`` and ``np.from_dlpack(t)``
-        share the data; refused, as ``__array__``, for a tensor that requires grad."""
-        self._refuse_implicit_conversion()
-        return self.data.__dlpack__(**kwargs)
-
-    def __dlpack_device__(self) -> Any:
-        return self.data.__dlpack_device__()
-
-    def _refuse_implicit_conversion(self) -> None:
-        if self.requires_grad and grad_mode.enabled:
-            raise TypeError(
-                f"a Tensor of shape {self.shape} that requires grad was converted to an array "
-                "implicitly (np.asarray(t), a numpy function given a list holding Tensors, "
-                "such as np.mean([x, y]) or np.array([x, y]), or another library's "
-                "conversion); the gradient would be lost. Combine Tensors with al.stack or "
-                "al.concatenate; read the values explicitly with t.data or t.detach(); or "
-                "convert under al.no_grad()"
-            )
-
-    def __len__(self) -> int:
-        if self.data.ndim == 0:
-            raise TypeError("len() of unsized object")  # numpy's words
-        return len(self.data)
-
-    def __iter__(self) -> Any:
-        for i in range(len(self)):
-            yield self[i]
-
-    def __bool__(self) -> bool:
-        return bool(self.data)
-
-    def __float__(self) -> float:
-        return float(self.data)
-
-    def __int__(self) -> int:
-        return int(self.data)
-
-    def __repr__(self) -> str:
-        body = np.array2string(self.data, separator=", ", prefix="tensor(")
-        extras = []
-        if self.name is not None:
-            extras.append(f"name={self.name!r}")
-        if self._op is not None:
-            extras.append(f"op={self._op.name}")
-        elif self.requires_grad:
-            extras.append("requires_grad=True")
-        if self.data.dtype != np.float64 and self.data.dtype.kind == "f":
-            extras.append(f"dtype={self.data.dtype}")
-        return "tensor(" + ", ".join([body, *extras]) + ")"
+        return ops.transpose(self)
 
     __hash__ = Node.__hash__  # by identity: defining __eq__ would otherwise unset it
 
     # --- operators ----------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:
-        return add(self, other)
+        return ops.add(self, other)
 
     def __radd__(self, other: Any) -> Tensor:
-        return add(other, self)
+        return ops.add(other, self)
 
     def __sub__(self, other: Any) -> Tensor:
-        return subtract(self, other)
+        return ops.subtract(self, other)
 
     def __rsub__(self, other: Any) -> Tensor:
-        return subtract(other, self)
+        return ops.subtract(other, self)
 
     def __mul__(self, other: Any) -> Tensor:
-        return multiply(self, other)
+        return ops.multiply(self, other)
 
     def __rmul__(self, other: Any) -> Tensor:
-        return multiply(other, self)
+        return ops.multiply(other, self)
 
     def __truediv__(self, other: Any) -> Tensor:
-        return divide(self, other)
+        return ops.divide(self, other)
 
     def __rtruediv__(self, other: Any) -> Tensor:
-        return divide(other, self)
+        return ops.divide(other, self)
 
     def __pow__(self, other: Any) -> Tensor:
-        return power(self, other)
+        return ops.power(self, other)
 
     def __rpow__(self, other: Any) -> Tensor:
-        return power(other, self)
+        return ops.power(other, self)
 
     def __matmul__(self, other: Any) -> Tensor:
-        return matmul(self, other)
+        return ops.matmul(self, other)
 
     def __rmatmul__(self, other: Any) -> Tensor:
-        return matmul(other, self)
+        return ops.matmul(other, self)
 
     def __neg__(self) -> Tensor:
-        return negative(self)
+        return ops.negative(self)
 
     def __pos__(self) -> Tensor:
         return self
 
     def __abs__(self) -> Tensor:
-        return abs_(self)
+        return ops.abs_(self)
 
     def __getitem__(self, index: Any) -> Tensor:
-        return getitem(self, index=index)
-
-    # Comparisons give plain boolean arrays: they have no gradient.
-    def __eq__(self, other: Any) -> Any:  # type: ignore[override]
-        return self.data == data_of(other)
-
-    def __ne__(self, other: Any) -> Any:  # type: ignore[override]
-        return self.data != data_of(other)
-
-    def __lt__(self, other: Any) -> Any:
-        return self.data < data_of(other)
-
-    def __le__(self, other: Any) -> Any:
-        return self.data <= data_of(other)
-
-    def __gt__(self, other: Any) -> Any:
-        return self.data > data_of(other)
-
-    def __ge__(self, other: Any) -> Any:
-        return self.data >= data_of(other)
+        return ops.getitem(self, index=index)
 
     # --- methods that mirror numpy's ----------------------------------------------------
     def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return sum_(self, axis=axis, keepdims=keepdims)
+        return ops.sum_(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return mean(self, axis=axis, keepdims=keepdims)
+        return ops.mean(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return max_(self, axis=axis, keepdims=keepdims)
+        return ops.max_(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return min_(self, axis=axis, keepdims=keepdims)
+        return ops.min_(self, axis=axis, keepdims=keepdims)
 
     def reshape(self, *shape: Any) -> Tensor:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])
-        return reshape(self, shape=shape)
+        return ops.reshape(self, shape=shape)
 
     def transpose(self, *axes: Any) -> Tensor:
         order = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
-        return transpose(self, axes=tuple(order) if order else None)
+        return ops.transpose(self, axes=tuple(order) if order else None)
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
         axes = list(range(self.ndim))
         axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-        return transpose(self, axes=tuple(axes))
+        return ops.transpose(self, axes=tuple(axes))
 
     def squeeze(self, axis: Any = None) -> Tensor:
-        return squeeze(self, axis=axis)
+        return ops.squeeze(self, axis=axis)
 
     def astype(self, dtype: Any) -> Tensor:
-        return astype(self, dtype=np.dtype(dtype))
+        return ops.astype(self, dtype=np.dtype(dtype))
 
     def exp(self) -> Tensor:
-        return exp(self)
+        return ops.exp(self)
 
     def log(self) -> Tensor:
-        return log(self)
+        return ops.log(self)
 
     def sqrt(self) -> Tensor:
-        return sqrt(self)
+        return ops.sqrt(self)
 
     def tanh(self) -> Tensor:
-        return tanh(self)
+        return ops.tanh(self)
 
     def sigmoid(self) -> Tensor:
-        return sigmoid(self)
+        return ops.sigmoid(self)
 
     def relu(self) -> Tensor:
-        return relu(self)
+        return ops.relu(self)
 
     def abs(self) -> Tensor:
-        return abs_(self)
+        return ops.abs_(self)
 
     def clip(self, a_min: Any = None, a_max: Any = None) -> Tensor:
-        return clip(self, a_min=a_min, a_max=a_max)
+        return ops.clip(self, a_min=a_min, a_max=a_max)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        return softmax(self, axis=axis)
+        return ops.softmax(self, axis=axis)
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        return log_softmax(self, axis=axis)
+        return ops.log_softmax(self, axis=axis)
 
     def logsumexp(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return logsumexp(self, axis=axis, keepdims=keepdims)
+        return ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     # --- numpy's dispatch protocols (NEP 13 and NEP 18) ---------------------------------
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        op = NUMPY_TO_OP.get(ufunc)
+        op = ops.NUMPY_TO_OP.get(ufunc)
         if method == "__call__" and op is not None and not kwargs:
             return op(*inputs)
         name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
         return plain_numpy(getattr(ufunc, method), inputs, kwargs, name)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        op = NUMPY_TO_OP.get(func)
+        op = ops.NUMPY_TO_OP.get(func)
         if op is not None:
             return op(*args, **kwargs)
         return plain_numpy(func, args, kwargs, func.__name__)
@@ -363,39 +275,5 @@ def tensor(
     return Tensor(data, requires_grad=requires_grad, name=name, dtype=dtype)
 
 
-def data_of(x: Any) -> Any:
-    """A Tensor's array, or ``x`` itself (a constant given in a tensor's place)."""
-    return x.data if isinstance(x, Tensor) else x
-
-
 # The ops make Tensors (registry.py imports this module), so they are imported last.
-from .ops import (  # noqa: E402
-    NUMPY_TO_OP,
-    abs_,
-    add,
-    astype,
-    clip,
-    divide,
-    exp,
-    getitem,
-    log,
-    log_softmax,
-    logsumexp,
-    matmul,
-    max_,
-    mean,
-    min_,
-    multiply,
-    negative,
-    power,
-    relu,
-    reshape,
-    sigmoid,
-    softmax,
-    sqrt,
-    squeeze,
-    subtract,
-    sum_,
-    tanh,
-    transpose,
-)
+from . import ops  # noqa: E402
