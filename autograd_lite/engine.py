@@ -117,11 +117,11 @@ def _run(
             t.grad = g if t.grad is None else _accumulate(t.grad, g)
         if op is None:
             continue
-        out, args, saved = _rule_arguments(t, create_graph)
+        out, args, extra = _rule_arguments(t, create_graph)
         for i, x in enumerate(t._inputs):
             if not (isinstance(x, Node) and x.requires_grad):
                 continue
-            gx = fit(op.call_rule(i, g, out, args, t._attrs, saved), x, op.name, i, g)
+            gx = fit(op.call_rule(i, g, out, args, t._attrs, extra), x, op.name, i, g)
             previous = pending.get(x)
             if observers:
                 for observer in observers:
@@ -154,7 +154,7 @@ def _rule_arguments(t: Node, recorded: bool) -> tuple[Any, Any, Any]:
         raise stale_input_error(op.name, t._inputs, saved, replaced)
     if recorded:  # rules run on Tensors, so that they are recorded
         return t, t._inputs, None
-    if op.saves:
+    if op.returns_extra:
         return t.data, saved[:-1], saved[-1]
     return t.data, saved, None
 

@@ -51,13 +51,13 @@ class Op:
         self,
         name: str,
         forward: Callable[..., Any],
-        saves: bool = False,
+        returns_extra: bool = False,
         check: Callable[[tuple[Any, ...]], None] | None = None,
         reads: Sequence[str] | None = None,
     ) -> None:
         self.name = name
         self.forward = forward
-        self.saves = saves
+        self.returns_extra = returns_extra
         self.rules: dict[int, Rule] = {}
         params = list(inspect.signature(forward).parameters.values())
         self.variadic = any(p.kind is p.VAR_POSITIONAL for p in params)
@@ -104,16 +104,16 @@ class Op:
             )
         return rule
 
-    def call_rule(self, argnum: int, g: Any, out: Any, inputs: Any, attrs: Any, saved: Any) -> Any:
+    def call_rule(self, argnum: int, g: Any, out: Any, inputs: Any, attrs: Any, extra: Any) -> Any:
         """The gradient for input ``argnum``, from its rule called as every rule is called:
         ``rule(g, out, *inputs, **attrs)``, plus ``argnum=`` for an op with ``*xs`` inputs and
-        ``saved=`` for an op that saves an extra (None: the rule recomputes it with ops).
+        ``extra=`` for an op that returns an extra (None: the rule recomputes it with ops).
         An input the rules do not read (see ``reads``) comes as its Tensor, for its shape."""
         rule = self.rules.get(0 if self.variadic else argnum) or self.rule_for(argnum)
         if self.variadic:
             attrs = {**attrs, "argnum": argnum} if attrs else {"argnum": argnum}
-        if self.saves:
-            attrs = {**attrs, "saved": saved} if attrs else {"saved": saved}
+        if self.returns_extra:
+            attrs = {**attrs, "extra": extra} if attrs else {"extra": extra}
         return rule(g, out, *inputs, **attrs) if attrs else rule(g, out, *inputs)
 
     def __call__(self, *args: Any, **attrs: Any) -> Tensor:
@@ -135,7 +135,7 @@ class Op:
             out = self.forward(*arrays, **attrs)
         except (ValueError, TypeError, IndexError) as exc:
             raise op_error(self.name, arrays, exc) from exc
-        if self.saves:
+        if self.returns_extra:
             out, extra = out
             arrays.append(extra)
         if type(out) is not np.ndarray:
@@ -152,7 +152,7 @@ class Op:
                 saved = args
             else:
                 saved = tuple(d if r else a for a, d, r in zip(args, arrays, reads, strict=False))
-                if self.saves:
+                if self.returns_extra:
                     saved += (arrays[-1],)  # the op's extra, last
             if guarded:
                 for d in arrays:
@@ -176,16 +176,18 @@ class Op:
                 observer.op_called(self, arrays, out, t if t.requires_grad else None)
         return t
 
-    def compute(self, *args: Any, **attrs: Any) -> Any:
-        """Run on whatever is given: arrays in, array out; any Tensor in, recorded Tensor out.
-
-        Gradient rules call ops that numpy lacks through this, so that one rule serves both
-        the plain backward pass and the recorded one used for higher-order derivatives.
-        """
+    def in_rule(self, *args: Any, **attrs: Any) -> Any:
+        """The op as a gradient rule calls it: arrays in, array out (a plain backward); any
+        Tensor in, recorded Tensor out (a recorded backward, for higher derivatives). So one
+        rule serves both passes even where it calls an op numpy lacks."""
         if any(isinstance(a, Tensor) for a in args):
             return self(*args, **attrs)
-        out = self.forward(*args, **attrs)
-        return out[0] if self.saves else out
+        return self.output(*args, **attrs)
+
+    def output(self, *arrays: Any, **attrs: Any) -> Any:
+        """The forward's output on arrays, without the extra it may also return."""
+        out = self.forward(*arrays, **attrs)
+        return out[0] if self.returns_extra else out
 
     def _bind_attrs(self, args: tuple[Any, ...], attrs: dict[str, Any]) -> tuple[Any, ...]:
         """Move positional arguments past the inputs into ``attrs``, as numpy's signatures allow."""
@@ -207,15 +209,15 @@ class Op:
 
 def register(
     name: str,
-    saves: bool = False,
+    returns_extra: bool = False,
     check: Callable[[tuple[Any, ...]], None] | None = None,
     reads: Sequence[str] | None = None,
 ) -> Callable[[Callable[..., Any]], Op]:
     """Register a numpy forward as op ``name``; decorate its VJP rules with ``.vjp``.
 
-    With ``saves=True`` the forward returns ``(out, saved)``: an array its rules would
-    otherwise recompute. The rules then receive ``saved=`` on a plain backward, and
-    ``saved=None`` when the backward is recorded for higher-order derivatives (the saved
+    With ``returns_extra=True`` the forward returns ``(out, extra)``: an array its rules would
+    otherwise recompute. The rules then receive ``extra=`` on a plain backward, and
+    ``extra=None`` when the backward is recorded for higher-order derivatives (the extra
     array is a constant there, so they must recompute it with ops). It is released after
     backward unless ``retain_graph``. ``check(inputs)``, if given, runs whenever the op is
     recorded: it may warn about a numerically unstable pattern the op completes. ``reads``
@@ -235,7 +237,7 @@ def register(
     def decorate(forward: Callable[..., Any]) -> Op:
         if name in _REGISTRY:
             raise ValueError(f"an op named {name!r} is already registered")
-        op = Op(name, forward, saves=saves, check=check, reads=reads)
+        op = Op(name, forward, returns_extra=returns_extra, check=check, reads=reads)
         _REGISTRY[name] = op
         return op
 

@@ -44,7 +44,7 @@ def _log_softmax(g, out, x, axis=-1):
     return g - np.exp(out) * g.sum(axis=axis, keepdims=True)
 
 
-@register("cross_entropy", saves=True)
+@register("cross_entropy", returns_extra=True)
 def cross_entropy(logits, target, axis=-1, reduction="mean"):
     logits, target = np.asarray(logits), np.asarray(target)
     labels = _check_target(target, logits.shape, axis, reduction)
@@ -79,24 +79,24 @@ def cross_entropy(logits, target, axis=-1, reduction="mean"):
         loss = losses.sum() if reduction == "sum" else losses
     if not last:
         softmax_minus_target = np.moveaxis(softmax_minus_target, -1, axis)
-    # Saved for the rule, per row, before the reduction.
+    # The extra, for the rule: per row, before the reduction.
     return loss, softmax_minus_target
 
 
 @cross_entropy.vjp(argnum=0)
-def _cross_entropy_logits(g, out, logits, target, axis=-1, reduction="mean", saved=None):
+def _cross_entropy_logits(g, out, logits, target, axis=-1, reduction="mean", extra=None):
     """d cross_entropy(z, y)/dz = softmax(z) sum(y) - y (softmax(z) - y when rows of y sum
     to 1, as one-hot labels do), scaled by the reduction."""
-    if saved is None:  # a recorded backward: recompute with ops, so it can be differentiated
+    if extra is None:  # a recorded backward: recompute with ops, so it can be differentiated
         probs = _as_probs(target, logits.shape, axis)
-        saved = softmax.compute(logits, axis=axis) * probs.sum(axis=axis, keepdims=True) - probs
-    return _per_row(g, reduction, logits.shape, axis) * saved
+        extra = softmax.in_rule(logits, axis=axis) * probs.sum(axis=axis, keepdims=True) - probs
+    return _per_row(g, reduction, logits.shape, axis) * extra
 
 
 @cross_entropy.vjp(argnum=1)
-def _cross_entropy_target(g, out, logits, target, axis=-1, reduction="mean", saved=None):
+def _cross_entropy_target(g, out, logits, target, axis=-1, reduction="mean", extra=None):
     """d cross_entropy(z, y)/dy = -log_softmax(z), scaled by the reduction."""
-    return -_per_row(g, reduction, logits.shape, axis) * log_softmax.compute(logits, axis=axis)
+    return -_per_row(g, reduction, logits.shape, axis) * log_softmax.in_rule(logits, axis=axis)
 
 
 def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reduction: str) -> bool:

@@ -173,9 +173,7 @@ class _Builder:
     def push(self, op: str, operands: tuple[Any, ...], **attrs: Any) -> int:
         args = [self.values[o] if isinstance(o, int) else o.value for o in operands]
         with np.errstate(all="ignore"):
-            value = get_op(op).forward(*args, **attrs)
-        if get_op(op).saves:
-            value = value[0]
+            value = get_op(op).output(*args, **attrs)
         self.values.append(np.asarray(value))
         self.steps.append(Step(op, operands, attrs))
         return len(self.values) - 1
