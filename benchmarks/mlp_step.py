@@ -2,7 +2,8 @@
 
 Both run in one process, interleaved (one autograd_lite step, one numpy step, repeated),
 from the same starting weights, in float64. Prints the median time of each, their ratio
-for four sizes, and the per-op overhead of the engine on a chain of 1,000 elementwise ops.
+and the median page faults per step of each (minor faults, from getrusage) for four
+sizes, and the per-op overhead of the engine on a chain of 1,000 elementwise ops.
 
     python benchmarks/mlp_step.py            # all sizes
     python benchmarks/mlp_step.py --quick    # fewer repetitions
@@ -19,6 +20,7 @@ import argparse
 import ctypes
 import os
 import platform
+import resource
 import time
 
 import numpy as np
@@ -93,22 +95,30 @@ def bench_mlp(name: str, batch: int, n_in: int, n_hidden: int, n_out: int, reps:
     assert abs(loss_np - loss_al) < 1e-9, (loss_np, loss_al)
     for p, t in zip(plain, tensors, strict=True):
         np.testing.assert_allclose(p, t.data, rtol=1e-9, atol=1e-12)
-    times_np, times_al = [], []
+    times_np, times_al, faults_np, faults_al = [], [], [], []
     for _ in range(reps):
-        start = time.perf_counter()
+        faults, start = _page_faults(), time.perf_counter()
         autograd_step(tensors, x, y)
         times_al.append(time.perf_counter() - start)
-        start = time.perf_counter()
+        faults_al.append(_page_faults() - faults)
+        faults, start = _page_faults(), time.perf_counter()
         numpy_step(plain, x, y)
         times_np.append(time.perf_counter() - start)
+        faults_np.append(_page_faults() - faults)
     med_al, med_np = float(np.median(times_al)), float(np.median(times_np))
     ratio = float(np.median(np.array(times_al) / np.array(times_np)))
     print(
         f"{name:>11} batch {batch:>4}, {n_in}-{n_hidden}-{n_out}: "
         f"autograd_lite {med_al * 1e6:9.1f} us, numpy {med_np * 1e6:9.1f} us, "
-        f"median ratio {ratio:.2f}"
+        f"median ratio {ratio:.2f}; page faults per step {np.median(faults_al):.0f} "
+        f"and {np.median(faults_np):.0f}"
     )
     return ratio
+
+
+def _page_faults() -> int:
+    """Minor page faults of this process so far (memory the kernel mapped in on touch)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_minflt
 
 
 def chain_autograd(n: int) -> None:
