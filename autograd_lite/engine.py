@@ -155,7 +155,7 @@ def _rule_arguments(t: Node, recorded: bool) -> tuple[Any, Any, Any]:
     if recorded:  # rules run on Tensors, so that they are recorded
         return t, t._inputs, None
     if op.returns_extra:
-        return t.data, saved[:-1], saved[-1]
+        return t.data, saved[0], saved[1]
     return t.data, saved, None
 
 

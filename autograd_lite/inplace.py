@@ -17,15 +17,14 @@ and a backward through the older graph then raises, naming the op and the tensor
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from typing import Any
 
 import numpy as np
 
 _lock = threading.RLock()  # re-entrant: a Hold freed by the garbage collector mid-update
-# id(array) -> [number of live nodes holding it, whether a writer replaced it since]
-_held: dict[int, list[Any]] = {}
+_counts: dict[int, int] = {}  # id(array) -> the number of live nodes holding it
+_replaced: set[int] = set()  # ids of held arrays that a writer replaced since
 
 
 class Hold:
@@ -37,56 +36,55 @@ class Hold:
 
     __slots__ = ("arrays",)
 
-    def __init__(self, arrays: list[np.ndarray]) -> None:
+    def __init__(self, inputs: Any, saved: Any) -> None:
+        """Hold the arrays in ``saved`` (aligned with the node's ``inputs``; it may end with
+        the op's extra) that are a leaf's or a constant: other ops' outputs are read-only
+        already, and an input kept as its Tensor, for its shape, holds no array."""
         # Kept from the start, so that a Ctrl-C in the loop leaves __del__ a list to release.
         self.arrays: list[np.ndarray] = []
-        held = self.arrays
+        held, counts = self.arrays, _counts
         with _lock:
-            for a in arrays:
-                entry = _held.get(id(a))
-                if entry is not None:
-                    entry[0] += 1
+            for x, a in zip(inputs, saved, strict=False):
+                if type(a) is not np.ndarray or not (x is a or x._op is None):
+                    continue
+                key = id(a)
+                n = counts.get(key)
+                if n is not None:
+                    counts[key] = n + 1
                 elif a.flags.writeable:
                     a.setflags(write=False)
-                    _held[id(a)] = [1, False]
+                    counts[key] = 1
                 else:
                     continue  # read-only already, and not by us: nothing to undo later
                 held.append(a)
 
     def __del__(self) -> None:
-        lock, held = _lock, _held
-        if lock is None or held is None:  # the interpreter is shutting down
+        lock, counts = _lock, _counts
+        if lock is None or counts is None:  # the interpreter is shutting down
             return
         with lock:
             for a in self.arrays:
-                entry = held.get(id(a))
-                if entry is None:  # already released, by a collection during an update
+                key = id(a)
+                n = counts.get(key)
+                if n is None:  # already released, by a collection during an update
                     continue
-                entry[0] -= 1
-                if entry[0] == 0:
-                    del held[id(a)]
-                    with contextlib.suppress(ValueError):  # its base was made read-only since
-                        a.setflags(write=True)
+                if n > 1:
+                    counts[key] = n - 1
+                    continue
+                del counts[key]
+                _replaced.discard(key)
+                try:
+                    a.setflags(write=True)
+                except ValueError:  # its base was made read-only since
+                    pass
 
     def replaced(self) -> np.ndarray | None:
         """An array of this hold that a writer replaced since the node was recorded."""
-        for a in self.arrays:
-            entry = _held.get(id(a))
-            if entry is not None and entry[1]:
-                return a
+        if _replaced:
+            for a in self.arrays:
+                if id(a) in _replaced:
+                    return a
         return None
-
-
-def hold_saved(args: Any, saved: Any) -> Hold | None:
-    """Make the arrays of the leaves and constants a node saved for its inputs read-only
-    while the node lives; None when it saved none (outputs of other ops are read-only
-    already, and an input kept as its Tensor, for its shape, holds no array)."""
-    arrays = [
-        d
-        for a, d in zip(args, saved, strict=False)  # saved may end with the op's extra
-        if type(d) is np.ndarray and (a is d or a._op is None)  # a constant, or a leaf's
-    ]
-    return Hold(arrays) if arrays else None
 
 
 def writable(t: Any) -> np.ndarray:
@@ -98,11 +96,11 @@ def writable(t: Any) -> np.ndarray:
     """
     a = t.data
     with _lock:
-        entry = _held.get(id(a))
-        if entry is None and a.flags.writeable:
+        held = id(a) in _counts
+        if not held and a.flags.writeable:
             return a
-        if entry is not None:
-            entry[1] = True
+        if held:
+            _replaced.add(id(a))
     t.data = a.copy()
     return t.data
 

@@ -38,7 +38,7 @@ class Node:
     _op: Any
     _inputs: tuple[Any, ...]
     _attrs: dict[str, Any] | None  # None, not an empty dict, for an op without attributes
-    _saved: Any  # what the rules read: the inputs' arrays (or the inputs), then the extra
+    _saved: Any  # what the rules read: per input its array or itself; with the op's extra, a pair
     _hold: Any  # the inplace.Hold keeping saved leaf and constant arrays read-only
     _retains_grad: bool
 

@@ -4,17 +4,7 @@ An :class:`Op` pairs a numpy forward with one vector-Jacobian product (VJP) rule
 Calling an op runs the forward on plain arrays and, when grad mode is on and an input
 requires grad, records the result as a node of the graph: the op, its inputs, its
 attributes and the arrays its rules read (kept read-only while the node lives, see
-inplace.py). Built-in ops and user ops are registered the same way::
-
-    @register("cube")
-    def cube(x):
-        return x ** 3
-
-    @cube.vjp
-    def _(g, out, x):
-        '''d x^3/dx = 3 x^2.'''
-        return g * 3 * x ** 2
-
+inplace.py). Built-in ops and user ops are registered the same way (see :func:`register`).
 Rules are written with numpy operators and functions. During a normal backward they
 receive plain arrays; when higher-order derivatives are asked for they receive Tensors,
 which implement numpy's dispatch protocols, so the same rule records a graph.
@@ -24,12 +14,12 @@ from __future__ import annotations
 
 import functools
 import inspect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 
-from .inplace import hold_saved
+from .inplace import Hold
 from .switches import grad_mode
 from .tensor import Tensor, new_tensor
 
@@ -122,58 +112,67 @@ class Op:
             args = self._bind_attrs(args, attrs)
         arrays = []
         needs_grad = False
-        guarded = False  # saves a leaf's or a constant's array, to guard (see inplace.py)
+        guarded = False  # a leaf's or a constant's array is among the inputs (see inplace.py)
         for a in args:
             if isinstance(a, Tensor):
                 arrays.append(a.data)
-                needs_grad = needs_grad or a.requires_grad
-                guarded = guarded or a._op is None
+                if a.requires_grad:
+                    needs_grad = True
+                if a._op is None:
+                    guarded = True
             else:
                 arrays.append(a)
-                guarded = guarded or type(a) is np.ndarray
+                if type(a) is np.ndarray:
+                    guarded = True
         try:
             out = self.forward(*arrays, **attrs)
         except (ValueError, TypeError, IndexError) as exc:
             raise op_error(self.name, arrays, exc) from exc
+        extra = None
         if self.returns_extra:
             out, extra = out
-            arrays.append(extra)
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         mode = grad_mode
         if needs_grad and mode.enabled:
-            # The node keeps what its rules read: its output, and the arrays of the inputs
-            # named by ``reads`` (with the op's extra), all read-only while it lives (see
-            # inplace.py); an input not read is kept as itself, for its shape.
-            reads = self.reads
-            if reads is None:
-                saved: Any = arrays
-            elif not reads:
-                saved = args
-            else:
-                saved = tuple(d if r else a for a, d, r in zip(args, arrays, reads, strict=False))
-                if self.returns_extra:
-                    saved += (arrays[-1],)  # the op's extra, last
-            if guarded:
-                for d in arrays:
-                    if d is out:  # a forward that hands back its input: keep a view
-                        out = out.view()
-                        break
-            out.setflags(write=False)
-            t = new_tensor(out, self, args, attrs or None, saved)
-            if guarded:
-                # an output that is a view (reshape, transpose, ...) may share an input's
-                # memory, which the output's consumers read: guard the inputs then too
-                kept = arrays if out.base is not None else saved
-                if kept is not args:
-                    t._hold = hold_saved(args, kept)
-            if self.stability_check is not None:
-                self.stability_check(args)
+            t = self._record(out, args, arrays, attrs, extra, guarded)
         else:
             t = new_tensor(out)
         if mode.observers:
             for observer in mode.observers:
                 observer.op_called(self, arrays, out, t if t.requires_grad else None)
+        return t
+
+    def _record(
+        self, out: np.ndarray, args: Any, arrays: list[Any], attrs: Any, extra: Any, guarded: bool
+    ) -> Tensor:
+        """The output as a node that keeps what the rules read: its own data, read-only, and
+        the arrays of the inputs named by ``reads`` (the others as themselves, for their
+        shapes), then the op's extra; saved leaf and constant arrays are held read-only."""
+        reads = self.reads
+        # Tuples, not lists: a tuple of arrays and numbers leaves the cyclic garbage
+        # collector's lists at its first pass, so a long graph costs the collector less.
+        if reads is None:
+            saved: Any = tuple(arrays)
+        elif not reads:
+            saved = args
+        else:
+            saved = tuple([d if r else a for a, d, r in zip(args, arrays, reads, strict=False)])
+        if guarded:
+            for d in arrays:
+                if d is out:  # a forward that hands back its input: the node gets a view
+                    out = out.view()
+                    break
+        out.setflags(write=False)
+        t = new_tensor(out, self, args, attrs or None, saved if extra is None else (saved, extra))
+        if guarded:
+            # an output that is a view (reshape, transpose, ...) may share an input's memory,
+            # which the output's consumers read: guard every input's array then
+            kept = arrays if out.base is not None else saved
+            if kept is not args:  # else the node saved no array
+                t._hold = Hold(args, kept)
+        if self.stability_check is not None:
+            self.stability_check(args)
         return t
 
     def in_rule(self, *args: Any, **attrs: Any) -> Any:
@@ -261,11 +260,6 @@ def get_op(name: str) -> Op:
 def list_ops() -> list[str]:
     """The names of all registered ops, sorted."""
     return sorted(_REGISTRY)
-
-
-def iter_ops() -> Iterator[Op]:
-    """All registered ops, sorted by name."""
-    return (_REGISTRY[name] for name in sorted(_REGISTRY))
 
 
 def _reads_mask(

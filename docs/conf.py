@@ -65,7 +65,7 @@ def write_op_reference() -> None:
         "| op | inputs | attributes | forward | VJP rules |",
         "|---|---|---|---|---|",
     ]
-    for op in al.registry.iter_ops():
+    for op in map(al.get_op, al.list_ops()):
         inputs = ", ".join(op.input_names) or "*xs"
         attrs = ", ".join(op.attr_names)
         rules = "<br>".join(
