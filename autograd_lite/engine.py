@@ -1,8 +1,8 @@
 """The reverse pass: backward in reverse topological order.
 
-``backward`` counts, for every tensor that requires grad below the output, how many ops
-consume it (an explicit stack, never recursion), then walks from the output: a tensor is
-processed once all its consumers have sent their gradients (Kahn's algorithm). Processing
+``backward`` visits every node that requires grad below the output in reverse topological
+order (:func:`reverse_topological_order`, the one walk of the graph, also used by the
+pictures), so a node is processed once all its consumers have sent their gradients. Processing
 calls the op's VJP rule for each input that needs a gradient (``Op.call_rule``), makes the
 result fit that input (``fit``: shape, dtype, no aliasing), and adds it to the input's
 pending gradient. Pending gradients wait in a dict keyed by tensor and are popped when
@@ -11,6 +11,7 @@ their tensor is processed. Observers (switches.py) see each step; with none, not
 
 from __future__ import annotations
 
+from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -23,29 +24,42 @@ from .switches import enable_grad, grad_mode
 RELEASED = object()  # marks a node whose saved values a backward has freed
 
 
-def count_consumers(outputs: Iterable[Node]) -> dict[Node, int]:
-    """For every tensor that requires grad and that ``outputs`` depend on (outputs included),
-    the number of times it is an input of another such tensor.
+def reverse_topological_order(
+    outputs: Iterable[Node], *, only_requiring_grad: bool = True
+) -> tuple[list[Node], dict[Node, int]]:
+    """The nodes ``outputs`` depend on (outputs included), each after every node that consumes
+    it, nearest the outputs first; and how many op inputs each one feeds (its uses).
 
-    An explicit stack, never recursion, so a chain of a million ops is fine.
+    The one walk of the graph: backward, pictures and JSON all use it. By default it follows
+    only nodes that require grad (those a backward reaches). Explicit stack and queue, never
+    recursion, so a chain of a million ops is fine.
     """
-    counts: dict[Node, int] = {}
+    uses: dict[Node, int] = {}
     stack = []
     for out in outputs:
-        if out not in counts:
-            counts[out] = 0
+        if out not in uses:
+            uses[out] = 0
             stack.append(out)
-    while stack:
+    while stack:  # count each node's uses
         t = stack.pop()
         for x in t._inputs:
-            if isinstance(x, Node) and x.requires_grad:
-                n = counts.get(x)
+            if isinstance(x, Node) and (x.requires_grad or not only_requiring_grad):
+                n = uses.get(x)
+                uses[x] = 1 if n is None else n + 1
                 if n is None:
-                    counts[x] = 1
                     stack.append(x)
-                else:
-                    counts[x] = n + 1
-    return counts
+    waiting = dict(uses)
+    ready = deque(t for t, n in uses.items() if n == 0)
+    order = []
+    while ready:  # Kahn's algorithm: a node is ready once all its consumers are placed
+        t = ready.popleft()
+        order.append(t)
+        for x in t._inputs:
+            if isinstance(x, Node) and x in waiting:  # a node this walk follows
+                waiting[x] -= 1
+                if waiting[x] == 0:
+                    ready.append(x)
+    return order, uses
 
 
 def backward(
@@ -99,13 +113,11 @@ def _run(
     create_graph: bool,
     store_in_grad: str | None,
 ) -> dict[Node, Any]:
-    """Kahn's algorithm: a tensor is processed once every consumer has sent its gradient."""
-    waiting = count_consumers(pending)
-    ready = [t for t, n in waiting.items() if n == 0]
+    """Each node in reverse topological order: its whole gradient has arrived from its
+    consumers, so its rules run once and send their gradients on to its inputs."""
     gradients: dict[Node, Any] = {}
     observers = grad_mode.observers
-    while ready:
-        t = ready.pop()
+    for t in reverse_topological_order(pending)[0]:
         g = pending.pop(t)
         if observers:
             for observer in observers:
@@ -129,9 +141,6 @@ def _run(
                     if previous is not None:
                         observer.gradients_added(x, previous, gx)
             pending[x] = gx if previous is None else _accumulate(previous, gx)
-            waiting[x] -= 1
-            if waiting[x] == 0:
-                ready.append(x)
         if not retain_graph:
             t._saved = RELEASED  # after its rules ran: a rule that raised leaves it usable
             t._hold = None  # its leaves' and constants' arrays may be written again

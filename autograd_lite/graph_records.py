@@ -1,25 +1,25 @@
 """The recorded graph read into plain records: the nodes and edges a picture or JSON shows.
 
-:func:`read_graph` walks from the outputs breadth first (an explicit queue, never recursion),
-so the nodes it keeps are the ones nearest the outputs. Each kept node becomes a
-:class:`NodeRecord`: a tensor (name, shape, dtype, a short summary of its data and gradient,
-its role, how many ops use it), the op that made a tensor (name and attributes), or a constant
-passed in a tensor's place. Record ids come from a counter in traversal order, so one graph
-always gives the same records. Past ``max_nodes`` the walk only counts what it leaves out,
-and one last node says how many. Reading never touches the saved buffers a backward pass
-releases: only ``op``, ``inputs``, ``attrs``, ``data`` and ``grad``.
+:func:`read_graph` takes the graph's nodes in the engine's one walk
+(``engine.reverse_topological_order``: nearest the outputs first, each after its consumers,
+with each node's uses counted), and records each tensor (name, shape, dtype, a short summary
+of its data and gradient, its role, how many ops use it), then the op that made it (name
+and attributes) and the constants that op was given. Record ids come from a counter in that
+order, so one graph always gives the same records. Past ``max_nodes`` the rest is only
+counted, and one last record says how many. Reading never touches the saved buffers a
+backward pass releases: only ``op``, ``inputs``, ``attrs``, ``data`` and ``grad``.
 """
 
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import numpy as np
 
+from .engine import reverse_topological_order
 from .node import Node
 from .summaries import all_finite, cut, op_attrs, summarize
 
@@ -134,101 +134,77 @@ def read_graph(
     if max_nodes is not None and max_nodes < 1:
         raise ValueError(f"max_nodes must be at least 1 (or None for no limit), got {max_nodes}")
     limit = math.inf if max_nodes is None else max_nodes
+    order, uses = reverse_topological_order(outputs, only_requiring_grad=False)
     nodes: list[NodeRecord] = []
-    edges: list[Edge] = []
-    seen: dict[Node, NodeRecord | None] = {}  # every tensor seen; None if it was left out
-    cut_off: dict[str, None] = {}  # ids of kept nodes with a left-out neighbour, in order
-    left_out: list[Node] = []  # tensors whose op node (and so inputs) were left out
     omitted = 0
-    queue: deque[tuple[Node, NodeRecord]] = deque()  # kept tensors and op nodes to expand
 
-    def add(node_kind: str, role: str) -> NodeRecord:
+    def add(node_kind: str, role: str) -> NodeRecord | None:
+        """A new record, or None (counted as left out) once ``max_nodes`` are kept."""
+        nonlocal omitted
+        if len(nodes) >= limit:
+            omitted += 1
+            return None
         node = NodeRecord(f"n{len(nodes)}", node_kind, role)
         nodes.append(node)
         return node
 
-    def meet(t: Node, role: str) -> NodeRecord | None:
-        nonlocal omitted
-        if len(nodes) >= limit:
-            seen[t] = None
-            omitted += 1
-            if t.op is not None:
-                left_out.append(t)
-            return None
-        node = add("tensor", role)
-        _describe_tensor(node, t, show_data, show_grad)
-        seen[t] = node
-        queue.append((t, node))
-        return node
-
-    for out in outputs:
-        if out not in seen:
-            meet(out, "output")
-    output_ids = [n.id for n in (seen[out] for out in outputs) if n is not None]
-
-    while queue:
-        t, node = queue.popleft()
-        if node.kind == "tensor":  # expand a tensor: the op node that made it
-            if t.op is None:
-                continue
-            if len(nodes) >= limit:
-                left_out.append(t)
-                cut_off[node.id] = None
-                continue
-            op_node = add("op", "op")
-            op_node.name = t.op.name
-            op_node.attrs = op_attrs(t.op, t.attrs)
-            edges.append(Edge(op_node.id, node.id))
-            queue.append((t, op_node))
+    # Each tensor, nearest the outputs first, then the op that made it and the constants
+    # that op was given. Past the limit all the rest is left out, so a kept tensor's
+    # consumers are all kept.
+    kept: dict[Node, tuple[NodeRecord, NodeRecord | None, list[NodeRecord | None]]] = {}
+    is_output = set(outputs)
+    for t in order:
+        node = add("tensor", "output" if t in is_output else _role(t))
+        op_node = None if t.op is None else add("op", "op")
+        constants = [] if op_node is None else [_constant(add, x) for x in t.inputs]
+        if node is None:
             continue
-        slots = _slot_names(t.op, len(t.inputs))  # expand an op node: its inputs
-        for slot, x in zip(slots, t.inputs, strict=True):
-            if isinstance(x, Node):
-                source = seen[x] if x in seen else meet(x, _role(x))
-                if source is not None:
-                    source.uses += 1
-            elif len(nodes) < limit:
-                source = add("constant", "constant")
-                _describe_constant(source, x)
-            else:
-                source = None
-                omitted += 1
-            if source is None:
-                cut_off[node.id] = None
-            else:
-                edges.append(Edge(source.id, node.id, slot))
-
-    omitted += _count_left_out(left_out, seen)
+        _describe_tensor(node, t, show_data, show_grad)
+        node.uses = uses[t]
+        if op_node is not None:
+            op_node.name, op_node.attrs = t.op.name, op_attrs(t.op, t.attrs)
+        kept[t] = (node, op_node, constants)
+    edges, cut_off = _edges(kept)
     if omitted:
-        rest = add("omitted", "omitted")
-        rest.count = omitted
+        rest = NodeRecord(f"n{len(nodes)}", "omitted", "omitted", count=omitted)
+        nodes.append(rest)
         edges.extend(Edge(rest.id, target) for target in cut_off)
+    output_ids = [kept[out][0].id for out in dict.fromkeys(outputs) if out in kept]
     return GraphRecords(nodes, edges, output_ids, omitted)
 
 
-def _count_left_out(stack: list[Node], seen: dict[Node, NodeRecord | None]) -> int:
-    """Count the op nodes of ``stack``'s tensors and everything below them not yet seen.
+def _constant(add: Any, x: Any) -> NodeRecord | None:
+    """The record of an op's input that is a constant (a number or an array), or None: a
+    tensor (recorded on its own) or a constant left out."""
+    if isinstance(x, Node):
+        return None
+    node = add("constant", "constant")
+    if node is not None:
+        _describe_constant(node, x)
+    return node
 
-    Kept tensors still get their uses counted, so a shared tensor is marked as shared even
-    when one of its consumers was left out.
-    """
-    count = 0
-    while stack:
-        t = stack.pop()
-        count += 1  # its op node
-        for x in t.inputs:
-            if not isinstance(x, Node):
-                count += 1
-            elif x in seen:
-                kept = seen[x]
-                if kept is not None:
-                    kept.uses += 1
+
+def _edges(kept: dict[Node, Any]) -> tuple[list[Edge], list[str]]:
+    """The edges between kept records, and the ids of kept records with a neighbour left
+    out (where the "omitted" record attaches)."""
+    edges: list[Edge] = []
+    cut_off: dict[str, None] = {}
+    for t, (node, op_node, constants) in kept.items():
+        if t.op is None:
+            continue
+        if op_node is None:
+            cut_off[node.id] = None
+            continue
+        edges.append(Edge(op_node.id, node.id))
+        for slot, x, constant in zip(
+            _slot_names(t.op, len(t.inputs)), t.inputs, constants, strict=True
+        ):
+            source = kept[x][0] if isinstance(x, Node) and x in kept else constant
+            if source is None:
+                cut_off[op_node.id] = None
             else:
-                seen[x] = None
-                count += 1
-                if x.op is not None:
-                    stack.append(x)
-    return count
+                edges.append(Edge(source.id, op_node.id, slot))
+    return edges, list(cut_off)
 
 
 def _role(t: Node) -> str:

@@ -113,32 +113,33 @@ def test_diamond_has_its_nodes_edges_and_shared_mark():
     x, a, out = diamond()
     graph = records(out, show_data=False)
     labels = [n["label"] for n in graph["nodes"]]
+    # each tensor, then the op that made it and that op's constants, nearest the output first
     assert labels == [
         "() float64",
         "multiply",
         "() float64",
-        "() float64",
         "multiply",
+        "2",
+        "() float64",
         "log",
         "a\n() float64\nused 2 times: gradients summed",
-        "2",
         "exp",
         "x\n() float64",
     ]
     assert edge_set(graph) == {
         ("n1", "n0", ""),
         ("n2", "n1", "x"),
-        ("n3", "n1", "y"),
-        ("n4", "n2", ""),
-        ("n5", "n3", ""),
-        ("n6", "n4", "x"),
-        ("n7", "n4", "y"),
+        ("n5", "n1", "y"),
+        ("n3", "n2", ""),
+        ("n7", "n3", "x"),
+        ("n4", "n3", "y"),
         ("n6", "n5", ""),
-        ("n8", "n6", ""),
+        ("n7", "n6", ""),
+        ("n8", "n7", ""),
         ("n9", "n8", ""),
     }
     roles = {n["id"]: n["role"] for n in graph["nodes"]}
-    assert (roles["n0"], roles["n7"], roles["n9"]) == ("output", "constant", "leaf")
+    assert (roles["n0"], roles["n4"], roles["n9"]) == ("output", "constant", "leaf")
     assert graph["outputs"] == ["n0"] and graph["omitted"] == 0
     source = draw_graph(out).source
     assert "used 2 times: gradients summed" in source and "bold" in source
@@ -212,9 +213,9 @@ def test_nan_or_inf_is_drawn_in_the_warning_colour():
 def test_several_outputs_share_one_picture():
     x = leaf([1.0, 2.0], "x")
     graph = records(al.exp(x), al.tanh(x), show_data=False)
-    assert graph["outputs"] == ["n0", "n1"]
+    assert graph["outputs"] == ["n0", "n2"]  # each output followed by the op that made it
     labels = [n["label"] for n in graph["nodes"]]
-    assert labels[:4] == ["(2,) float64", "(2,) float64", "exp", "tanh"]
+    assert labels[:4] == ["(2,) float64", "exp", "(2,) float64", "tanh"]
     assert labels[4:] == ["x\n(2,) float64\nused 2 times: gradients summed"]
 
 
