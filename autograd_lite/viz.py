@@ -5,7 +5,8 @@ display hook); :func:`graph_to_json` gives the same nodes, edges and labels as J
 diffs and regression fixtures; :func:`render` writes svg, png or pdf (which need the Graphviz
 program ``dot``) or the DOT source (which needs nothing), through the one atomic writer of
 :mod:`autograd_lite.atomic_files`. Both read the graph through
-:mod:`autograd_lite.graph_records`: breadth first from the outputs, without recursion.
+:mod:`autograd_lite.graph_records`, in the engine's one walk of the graph (nearest the
+outputs first, without recursion).
 
 The picture's convention (``legend=True`` draws it after the outputs):
 
