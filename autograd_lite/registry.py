@@ -265,7 +265,7 @@ def list_ops() -> list[str]:
 def _reads_mask(
     name: str, inputs: tuple[str, ...], variadic: bool, reads: Sequence[str] | None
 ) -> tuple[bool, ...] | None:
-    """``reads`` as one flag per input: None when every input is read."""
+    """``reads`` as one flag per input: None when every input is read, () when none is."""
     if reads is None:
         return None
     unknown = set(reads) - set(inputs)
@@ -275,7 +275,8 @@ def _reads_mask(
             f"inputs are {inputs}"
             + (" (an op with *xs reads all of them or none)" if variadic else "")
         )
-    return tuple(n in reads for n in inputs)
+    mask = tuple(n in reads for n in inputs)
+    return None if all(mask) and not variadic else mask if any(mask) else ()
 
 
 def op_error(name: str, arrays: list[Any], exc: Exception) -> Exception:
