@@ -11,7 +11,6 @@ their tensor is processed. Observers (switches.py) see each step; with none, not
 
 from __future__ import annotations
 
-from collections import deque
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -49,16 +48,14 @@ def reverse_topological_order(
                 if n is None:
                     stack.append(x)
     waiting = dict(uses)
-    ready = deque(t for t, n in uses.items() if n == 0)
-    order = []
-    while ready:  # Kahn's algorithm: a node is ready once all its consumers are placed
-        t = ready.popleft()
-        order.append(t)
+    order = [t for t, n in uses.items() if n == 0]
+    for t in order:  # Kahn's algorithm; the list grows as nodes become ready (a queue)
         for x in t._inputs:
-            if isinstance(x, Node) and x in waiting:  # a node this walk follows
-                waiting[x] -= 1
-                if waiting[x] == 0:
-                    ready.append(x)
+            n = waiting.get(x) if isinstance(x, Node) else None  # None: a node not followed
+            if n is not None:
+                waiting[x] = n - 1
+                if n == 1:  # its last consumer is placed
+                    order.append(x)
     return order, uses
 
 
