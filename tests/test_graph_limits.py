@@ -127,7 +127,8 @@ def test_every_op_has_a_shape_rule_that_agrees_with_the_op():
             args = [rng.standard_normal(in_shapes[0]), rng.integers(0, 3, in_shapes[1])]
         else:
             args = [np.abs(rng.standard_normal(s)) + 0.5 for s in in_shapes]
-        expected = np.shape(al.get_op(name)(*args, **attrs))
+        with np.errstate(invalid="ignore"):  # arcsin(1.7) is nan: only the shape counts here
+            expected = np.shape(al.get_op(name)(*args, **attrs))
         assert shapes.result_shape(name, in_shapes, attrs) == expected, name
 
 

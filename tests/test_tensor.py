@@ -157,10 +157,10 @@ def test_concatenate_and_stack_take_sequences():
 
 def test_numpy_function_without_an_op_refuses_to_cut_the_graph():
     t = al.tensor([0.5, 1.0], requires_grad=True)
-    with pytest.raises(TypeError, match="numpy.sin has no gradient rule"):
-        np.sin(t)
+    with pytest.raises(TypeError, match="numpy.ldexp has no gradient rule"):
+        np.ldexp(t, 2)
     assert np.allclose(t, [0.5, 1.0])  # boolean results are fine
-    np.testing.assert_allclose(np.sin(al.tensor([0.5])), np.sin([0.5]))  # so is no grad
+    np.testing.assert_allclose(np.ldexp(al.tensor([0.5]), 2), [2.0])  # so is no grad
 
 
 def test_importing_the_package_needs_no_hypothesis():

@@ -21,7 +21,8 @@ Shape = tuple[int, ...]
 
 ELEMENTWISE = frozenset(
     "abs add divide exp log maximum minimum multiply negative power relu sigmoid sign sqrt "
-    "subtract tanh where clip astype".split()
+    "subtract tanh where clip astype sin cos tan arcsin arccos arctan sinh cosh arcsinh arccosh "
+    "arctanh".split()
 )
 REDUCTIONS = frozenset("sum mean max min logsumexp".split())
 VIEWS = frozenset("reshape transpose squeeze expand_dims broadcast_to getitem".split())

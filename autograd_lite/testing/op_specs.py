@@ -114,6 +114,17 @@ SPECS: list[OpSpec] = [
     OpSpec("log", np.log, unary(positive()), fixed.unary(fixed.positive)),
     OpSpec("sqrt", np.sqrt, unary(positive()), fixed.unary(fixed.positive)),
     OpSpec("tanh", np.tanh, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("sin", np.sin, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("cos", np.cos, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("tan", np.tan, unary(reals(-1.2, 1.2)), fixed.unary(fixed.between(-1.2, 1.2))),
+    OpSpec("arcsin", np.arcsin, unary(reals(-0.9, 0.9)), fixed.unary(fixed.between(-0.9, 0.9))),
+    OpSpec("arccos", np.arccos, unary(reals(-0.9, 0.9)), fixed.unary(fixed.between(-0.9, 0.9))),
+    OpSpec("arctan", np.arctan, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("sinh", np.sinh, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("cosh", np.cosh, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("arcsinh", np.arcsinh, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("arccosh", np.arccosh, unary(reals(1.2, 4.0)), fixed.unary(fixed.between(1.2, 4.0))),
+    OpSpec("arctanh", np.arctanh, unary(reals(-0.9, 0.9)), fixed.unary(fixed.between(-0.9, 0.9))),
     OpSpec(
         "sigmoid", lambda x: 1 / (1 + np.exp(-x)), unary(reals(-6, 6)), fixed.unary(fixed.reals)
     ),
