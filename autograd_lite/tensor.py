@@ -212,6 +212,9 @@ class Tensor(Node, ArrayConversions):
     def abs(self) -> Tensor:
         return ops.abs_(self)
 
+    def round(self, decimals: int = 0) -> Tensor:
+        return ops.round_(self, decimals=decimals)
+
     def clip(self, a_min: Any = None, a_max: Any = None) -> Tensor:
         return ops.clip(self, a_min=a_min, a_max=a_max)
 

@@ -22,7 +22,8 @@ Shape = tuple[int, ...]
 ELEMENTWISE = frozenset(
     "abs add divide exp log maximum minimum multiply negative power relu sigmoid sign sqrt "
     "subtract tanh where clip astype sin cos tan arcsin arccos arctan sinh cosh arcsinh arccosh "
-    "arctanh".split()
+    "arctanh exp2 expm1 log2 log10 log1p square reciprocal cbrt floor ceil trunc round deg2rad "
+    "rad2deg".split()
 )
 REDUCTIONS = frozenset("sum mean max min logsumexp".split())
 VIEWS = frozenset("reshape transpose squeeze expand_dims broadcast_to getitem".split())

@@ -132,3 +132,25 @@ def arctanh(x):
 def _arctanh(g, out, x):
     """d arctanh(x)/dx = 1 / (1 - x^2)."""
     return g / (1 - x * x)
+
+
+@register("deg2rad", reads=())
+def deg2rad(x):
+    return np.deg2rad(x)
+
+
+@deg2rad.vjp
+def _deg2rad(g, out, x):
+    """d (x pi / 180)/dx = pi / 180."""
+    return g * (np.pi / 180)
+
+
+@register("rad2deg", reads=())
+def rad2deg(x):
+    return np.rad2deg(x)
+
+
+@rad2deg.vjp
+def _rad2deg(g, out, x):
+    """d (x 180 / pi)/dx = 180 / pi."""
+    return g * (180 / np.pi)

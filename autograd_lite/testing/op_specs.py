@@ -114,6 +114,36 @@ SPECS: list[OpSpec] = [
     OpSpec("log", np.log, unary(positive()), fixed.unary(fixed.positive)),
     OpSpec("sqrt", np.sqrt, unary(positive()), fixed.unary(fixed.positive)),
     OpSpec("tanh", np.tanh, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("exp2", np.exp2, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("expm1", lambda x: np.exp(x) - 1, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("log2", lambda x: np.log(x) / np.log(2), unary(positive()), fixed.unary(fixed.positive)),
+    OpSpec(
+        "log10", lambda x: np.log(x) / np.log(10), unary(positive()), fixed.unary(fixed.positive)
+    ),
+    OpSpec(
+        "log1p",
+        lambda x: np.log(1 + x),
+        unary(reals(-0.5, 3)),
+        fixed.unary(fixed.between(-0.5, 3)),
+    ),
+    OpSpec("square", lambda x: x * x, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec(
+        "reciprocal", lambda x: 1 / x, unary(away_from_zero()), fixed.unary(fixed.away_from_zero)
+    ),
+    OpSpec(
+        "cbrt",
+        lambda x: np.sign(x) * np.abs(x) ** (1 / 3),
+        unary(away_from_zero()),
+        fixed.unary(fixed.away_from_zero),
+    ),
+    # Rounding: flat between the jumps, so drawn on a lattice that avoids the integers and
+    # the half-way points.
+    OpSpec("floor", np.floor, unary(lattice(0.05)), fixed.unary(fixed.lattice(0.05))),
+    OpSpec("ceil", np.ceil, unary(lattice(0.05)), fixed.unary(fixed.lattice(0.05))),
+    OpSpec("trunc", np.trunc, unary(lattice(0.05)), fixed.unary(fixed.lattice(0.05))),
+    OpSpec("round", np.round, unary(lattice(0.05)), fixed.unary(fixed.lattice(0.05))),
+    OpSpec("deg2rad", lambda x: x * np.pi / 180, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec("rad2deg", lambda x: x * 180 / np.pi, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("sin", np.sin, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("cos", np.cos, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("tan", np.tan, unary(reals(-1.2, 1.2)), fixed.unary(fixed.between(-1.2, 1.2))),
