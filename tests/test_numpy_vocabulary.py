@@ -1,0 +1,73 @@
+"""The numpy vocabulary beyond the op table's draws: operators, aliases and NaN handling.
+
+The op table (autograd_lite/testing/op_specs.py) checks every op's first and second
+derivatives against finite differences; these tests cover what finite differences cannot
+reach: which numpy names record which op, and the conventions at NaN.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import autograd_lite as al
+
+
+def test_numpy_remainder_records_mod():
+    t = al.tensor([5.5, -5.5], requires_grad=True)
+    assert np.remainder(t, 2.0).op.name == np.mod(t, 2.0).op.name == "mod"
+
+
+@pytest.mark.parametrize(
+    ("numpy_function", "op"),
+    [
+        (np.rint, "round"),
+        (np.around, "round"),
+        (np.round, "round"),
+        (np.radians, "deg2rad"),
+        (np.degrees, "rad2deg"),
+    ],
+)
+def test_numpy_aliases_record_the_op(numpy_function, op):
+    t = al.tensor([1.26, -0.5], requires_grad=True)
+    assert numpy_function(t).op.name == op
+
+
+def test_percent_and_floor_division_operators_record_mod_and_floor_divide():
+    x = al.tensor([5.5, -5.5], requires_grad=True)
+    r, q = x % 2.0, x // 2.0
+    np.testing.assert_allclose(r.data, [1.5, 0.5])  # numpy's (and Python's) sign convention
+    np.testing.assert_allclose(q.data, [2.0, -3.0])
+    (r + q).sum().backward()
+    np.testing.assert_allclose(x.grad, [1.0, 1.0])  # d mod/dx = 1, d floor_divide/dx = 0
+    y = al.tensor(2.0, requires_grad=True)
+    (7.0 % y).backward()
+    assert y.grad == -3.0  # d (7 - floor(7 / y) y)/dy = -floor(3.5)
+
+
+def test_fmax_and_fmin_send_the_gradient_to_the_number_beside_a_nan():
+    x = al.tensor([1.0, np.nan, 3.0], requires_grad=True)
+    y = al.tensor([np.nan, 2.0, 1.0], requires_grad=True)
+    al.fmax(x, y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(y.grad, [0.0, 1.0, 0.0])
+    x.grad = y.grad = None
+    al.fmin(x, y).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 0.0, 0.0])
+    np.testing.assert_array_equal(y.grad, [0.0, 1.0, 1.0])
+
+
+def test_rounding_has_zero_gradient_as_in_pytorch():
+    x = al.tensor([0.4, 1.5, 2.5, -1.7], requires_grad=True)
+    total = al.floor(x) + al.ceil(x) + al.trunc(x) + x.round()
+    np.testing.assert_array_equal(x.round().data, [0.0, 2.0, 2.0, -2.0])  # half to even
+    total.sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(4))
+
+
+def test_heaviside_sends_the_gradient_to_h0_only_where_x_is_zero():
+    x = al.tensor([-1.0, 0.0, 2.0], requires_grad=True)
+    h0 = al.tensor([0.5, 0.5, 0.5], requires_grad=True)
+    al.heaviside(x, h0).sum().backward()
+    np.testing.assert_array_equal(x.grad, np.zeros(3))
+    np.testing.assert_array_equal(h0.grad, [0.0, 1.0, 0.0])
