@@ -140,6 +140,18 @@ class Tensor(Node, ArrayConversions):
     def __rpow__(self, other: Any) -> Tensor:
         return ops.power(other, self)
 
+    def __mod__(self, other: Any) -> Tensor:
+        return ops.mod(self, other)
+
+    def __rmod__(self, other: Any) -> Tensor:
+        return ops.mod(other, self)
+
+    def __floordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: Any) -> Tensor:
+        return ops.floor_divide(other, self)
+
     def __matmul__(self, other: Any) -> Tensor:
         return ops.matmul(self, other)
 
@@ -164,6 +176,15 @@ class Tensor(Node, ArrayConversions):
 
     def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         return ops.mean(self, axis=axis, keepdims=keepdims)
+
+    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        return ops.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        return ops.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
+
+    def cumsum(self, axis: Any = None) -> Tensor:
+        return ops.cumsum(self, axis=axis)
 
     def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
         return ops.max_(self, axis=axis, keepdims=keepdims)

@@ -23,9 +23,10 @@ ELEMENTWISE = frozenset(
     "abs add divide exp log maximum minimum multiply negative power relu sigmoid sign sqrt "
     "subtract tanh where clip astype sin cos tan arcsin arccos arctan sinh cosh arcsinh arccosh "
     "arctanh exp2 expm1 log2 log10 log1p square reciprocal cbrt floor ceil trunc round deg2rad "
-    "rad2deg".split()
+    "rad2deg arctan2 copysign floor_divide fmax fmin fmod heaviside hypot logaddexp logaddexp2 "
+    "mod".split()
 )
-REDUCTIONS = frozenset("sum mean max min logsumexp".split())
+REDUCTIONS = frozenset("sum mean max min logsumexp var std ptp".split())
 VIEWS = frozenset("reshape transpose squeeze expand_dims broadcast_to getitem".split())
 
 
@@ -166,6 +167,14 @@ def _stack(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
     return _joined(shapes, attrs, new_axis=True)
 
 
+def _cumsum(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    """The input's shape along an axis; flattened (as numpy) when axis is None or x is 0-d."""
+    shape = tuple(shapes[0])
+    if attrs.get("axis") is None or not shape:
+        return (math.prod(shape),)
+    return shape
+
+
 _VIEW_RULES: dict[str, Callable[[np.ndarray, Mapping[str, Any]], np.ndarray]] = {
     "reshape": _reshape,
     "transpose": _transpose,
@@ -183,4 +192,5 @@ _RULES: dict[str, Callable[[Sequence[Shape], Mapping[str, Any]], Shape]] = {
     "concatenate": _concatenate,
     "stack": _stack,
     "add_at": _add_at,
+    "cumsum": _cumsum,
 }

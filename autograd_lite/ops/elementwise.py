@@ -213,13 +213,13 @@ def maximum(x, y):
 @maximum.vjp(argnum=0)
 def _maximum_x(g, out, x, y):
     """d max(x, y)/dx = 1 where x > y, 1/2 where x == y, else 0."""
-    return g * _step(x, y)
+    return g * share_ties(x, y)
 
 
 @maximum.vjp(argnum=1)
 def _maximum_y(g, out, x, y):
     """d max(x, y)/dy = 1 where y > x, 1/2 where x == y, else 0."""
-    return g * _step(y, x)
+    return g * share_ties(y, x)
 
 
 @register("minimum")
@@ -230,16 +230,16 @@ def minimum(x, y):
 @minimum.vjp(argnum=0)
 def _minimum_x(g, out, x, y):
     """d min(x, y)/dx = 1 where x < y, 1/2 where x == y, else 0."""
-    return g * _step(y, x)
+    return g * share_ties(y, x)
 
 
 @minimum.vjp(argnum=1)
 def _minimum_y(g, out, x, y):
     """d min(x, y)/dy = 1 where y < x, 1/2 where x == y, else 0."""
-    return g * _step(x, y)
+    return g * share_ties(x, y)
 
 
-def _step(a: Any, b: Any) -> np.ndarray:
+def share_ties(a: Any, b: Any) -> np.ndarray:
     """1 where a > b, 1/2 where a == b (ties share the gradient), 0 elsewhere."""
     return (a > b) + 0.5 * (a == b)
 

@@ -61,7 +61,7 @@ def max_(x, axis=None, keepdims=False):
 @max_.vjp
 def _max(g, out, x, axis=None, keepdims=False):
     """d max(x)/dx_i = 1 at the maximum (shared equally between ties), else 0."""
-    return _extremum_grad(g, out, x, axis)
+    return extremum_grad(g, out, x, axis)
 
 
 @register("min")
@@ -72,10 +72,10 @@ def min_(x, axis=None, keepdims=False):
 @min_.vjp
 def _min(g, out, x, axis=None, keepdims=False):
     """d min(x)/dx_i = 1 at the minimum (shared equally between ties), else 0."""
-    return _extremum_grad(g, out, x, axis)
+    return extremum_grad(g, out, x, axis)
 
 
-def _extremum_grad(g: Any, out: Any, x: Any, axis: Any) -> Any:
+def extremum_grad(g: Any, out: Any, x: Any, axis: Any) -> Any:
     kept = kept_shape(x.shape, axis)
     hits = x == out.reshape(kept)
     return g.reshape(kept) * (hits / hits.sum(axis=axis, keepdims=True))

@@ -39,6 +39,11 @@ def away_from_zero(shape: tuple[int, ...]) -> np.ndarray:
     return np.asarray(rng.uniform(0.5, 3, shape) * rng.choice([-1.0, 1.0], shape))
 
 
+def sampled(values: list[float]) -> Values:
+    """Values drawn from a short list (divisors whose ratios to a lattice avoid integers)."""
+    return lambda shape: np.asarray(_rng(shape).choice(values, shape))
+
+
 def lattice(offset: float) -> Values:
     """Multiples of 0.1 plus an offset (two offsets never tie), as the random draws."""
     return lambda shape: np.asarray(
@@ -121,6 +126,15 @@ ALONG_AXIS = [
     ((1, 4, 1), 0),
     ((1, 4, 1), -1),
 ]
+
+
+def with_ddof(values: Values) -> list[Call]:
+    """Spreads with ddof=1 over reductions of at least two elements."""
+    cases = [((2, 3, 4), 1, False), ((3, 5), None, True), ((4, 2), (0, 1), False)]
+    return [
+        Call((values(shape),), {"axis": axis, "ddof": 1, "keepdims": keepdims}, (0,))
+        for shape, axis, keepdims in cases
+    ]
 
 
 def along_axis(values: Values) -> list[Call]:

@@ -43,6 +43,9 @@ from .draws import (
     where_calls,
 )
 
+# Divisors for the remainders: no multiple of one lies on the lattice 0.1 k + 0.03, |k| <= 20.
+DIVISORS = [0.713, 1.3717, 2.1931, -0.713, -1.3717, -2.1931]
+
 
 @dataclass(frozen=True)
 class OpSpec:
@@ -73,6 +76,26 @@ def ref_cross_entropy(logits, target, axis=-1, reduction="mean"):
     else:
         losses = -(target * logp).sum(axis=axis)
     return {"mean": np.mean, "sum": np.sum, "none": lambda v: v}[reduction](losses)
+
+
+def ref_spread(x: np.ndarray, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Any:
+    """The standard deviation from its definition: sqrt(sum((x - mean)^2) / (n - ddof))."""
+    if axis in (0, -1) and x.ndim == 0:
+        axis = None
+    centred = x - x.mean(axis=axis, keepdims=True)
+    n = x.size // max(np.mean(x, axis=axis, keepdims=keepdims).size, 1) if x.size else 0
+    return np.sqrt((centred**2).sum(axis=axis, keepdims=keepdims) / (n - ddof))
+
+
+def ref_cumsum(x: np.ndarray, axis: Any = None) -> np.ndarray:
+    """Running totals by adding the elements one at a time."""
+    flat = x.reshape(-1) if axis is None or x.ndim == 0 else np.moveaxis(x, axis, -1)
+    totals = np.zeros_like(flat)
+    running = np.zeros(flat.shape[:-1])
+    for k in range(flat.shape[-1]):
+        running = running + flat[..., k]
+        totals[..., k] = running
+    return totals if axis is None or x.ndim == 0 else np.moveaxis(totals, -1, axis)
 
 
 def ref_mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
@@ -144,6 +167,74 @@ SPECS: list[OpSpec] = [
     OpSpec("round", np.round, unary(lattice(0.05)), fixed.unary(fixed.lattice(0.05))),
     OpSpec("deg2rad", lambda x: x * np.pi / 180, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("rad2deg", lambda x: x * 180 / np.pi, unary(reals()), fixed.unary(fixed.reals)),
+    OpSpec(
+        "hypot",
+        lambda x, y: np.sqrt(x * x + y * y),
+        binary(away_from_zero(), away_from_zero()),
+        fixed.binary(fixed.away_from_zero, fixed.away_from_zero),
+    ),
+    OpSpec(
+        "arctan2",
+        lambda y, x: np.angle(x + 1j * y),
+        binary(away_from_zero(), reals()),  # y != 0: away from the cut along x < 0
+        fixed.binary(fixed.away_from_zero, fixed.reals),
+    ),
+    OpSpec(
+        "logaddexp",
+        lambda x, y: np.log(np.exp(x) + np.exp(y)),
+        binary(reals(), reals()),
+        fixed.binary(fixed.reals, fixed.reals),
+    ),
+    OpSpec(
+        "logaddexp2",
+        lambda x, y: np.log2(2**x + 2**y),
+        binary(reals(), reals()),
+        fixed.binary(fixed.reals, fixed.reals),
+    ),
+    OpSpec(
+        "copysign",
+        lambda x, y: np.abs(x) * np.sign(y),
+        binary(away_from_zero(), away_from_zero()),
+        fixed.binary(fixed.away_from_zero, fixed.away_from_zero),
+    ),
+    OpSpec(
+        "fmax",
+        lambda x, y: np.where(x >= y, x, y),
+        binary(lattice(0.03), lattice(0.07)),
+        fixed.binary(fixed.lattice(0.03), fixed.lattice(0.07)),
+    ),
+    OpSpec(
+        "fmin",
+        lambda x, y: np.where(x <= y, x, y),
+        binary(lattice(0.03), lattice(0.07)),
+        fixed.binary(fixed.lattice(0.03), fixed.lattice(0.07)),
+    ),
+    # The remainders jump where x / y is an integer: x on a lattice, y from divisors
+    # whose ratios to it never are.
+    OpSpec(
+        "fmod",
+        lambda x, y: x - np.trunc(x / y) * y,
+        binary(lattice(0.03), st.sampled_from(DIVISORS)),
+        fixed.binary(fixed.lattice(0.03), fixed.sampled(DIVISORS)),
+    ),
+    OpSpec(
+        "mod",
+        lambda x, y: x - np.floor(x / y) * y,
+        binary(lattice(0.03), st.sampled_from(DIVISORS)),
+        fixed.binary(fixed.lattice(0.03), fixed.sampled(DIVISORS)),
+    ),
+    OpSpec(
+        "floor_divide",
+        lambda x, y: np.floor(x / y),
+        binary(lattice(0.03), st.sampled_from(DIVISORS)),
+        fixed.binary(fixed.lattice(0.03), fixed.sampled(DIVISORS)),
+    ),
+    OpSpec(
+        "heaviside",
+        lambda x, h0: np.where(x > 0, 1.0, np.where(x < 0, 0.0, h0)),
+        binary(away_from_zero(), reals()),
+        fixed.binary(fixed.away_from_zero, fixed.reals),
+    ),
     OpSpec("sin", np.sin, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("cos", np.cos, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("tan", np.tan, unary(reals(-1.2, 1.2)), fixed.unary(fixed.between(-1.2, 1.2))),
@@ -189,6 +280,32 @@ SPECS: list[OpSpec] = [
     OpSpec("sum", np.sum, reduction(), fixed.reductions(fixed.reals)),
     OpSpec("mean", ref_mean, reduction(), fixed.reductions(fixed.reals)),
     OpSpec("max", np.max, reduction(distinct_values=True), fixed.reductions(fixed.distinct, False)),
+    OpSpec(
+        "var",
+        lambda x, axis=None, ddof=0, keepdims=False: ref_spread(x, axis, ddof, keepdims) ** 2,
+        reduction(),
+        fixed.reductions(fixed.reals, False) + fixed.with_ddof(fixed.reals),
+    ),
+    OpSpec(
+        "std",
+        ref_spread,
+        reduction(distinct_values=True),  # away from a spread of 0, where std has a kink
+        fixed.reductions(fixed.distinct, False) + fixed.with_ddof(fixed.distinct),
+    ),
+    OpSpec(
+        "ptp",
+        lambda x, axis=None, keepdims=False: (
+            np.max(x, axis, keepdims=keepdims) - np.min(x, axis, keepdims=keepdims)
+        ),
+        reduction(distinct_values=True),
+        fixed.reductions(fixed.distinct, False),
+    ),
+    OpSpec(
+        "cumsum",
+        ref_cumsum,
+        st.one_of(along_axis(), unary(reals())),
+        fixed.along_axis(fixed.reals) + fixed.unary(fixed.reals),
+    ),
     OpSpec("min", np.min, reduction(distinct_values=True), fixed.reductions(fixed.distinct, False)),
     OpSpec("logsumexp", ref_logsumexp, reduction(), fixed.reductions(fixed.reals)),
     OpSpec("softmax", ref_softmax, along_axis(), fixed.along_axis(fixed.reals)),

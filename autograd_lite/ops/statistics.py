@@ -1,0 +1,93 @@
+"""Spread and running totals: var, std, ptp and cumsum, with numpy's arguments.
+
+As the reductions (reduce.py), each rule first puts ``g`` back in the ``keepdims=True``
+shape, so that it broadcasts against the input along the reduced axes.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from ..registry import register
+from .reduce import extremum_grad, kept_shape
+
+
+def _zero_d_axis(x: Any, axis: Any) -> Any:
+    """Axis 0 or -1 of a 0-d array means all of it, as np.sum allows (np.var does not)."""
+    return None if axis in (0, -1) and np.ndim(x) == 0 else axis
+
+
+def _count(shape: tuple[int, ...], axis: Any) -> int:
+    """How many elements each result of a reduction over ``axis`` reads."""
+    return math.prod(shape) // max(math.prod(kept_shape(shape, axis)), 1)
+
+
+@register("var")
+def var(x, axis=None, ddof=0, keepdims=False):
+    return np.var(x, axis=_zero_d_axis(x, axis), ddof=ddof, keepdims=keepdims)
+
+
+@var.vjp
+def _var(g, out, x, axis=None, ddof=0, keepdims=False):
+    """d var(x)/dx_i = 2 (x_i - mean(x)) / (n - ddof)."""
+    axis = _zero_d_axis(x, axis)
+    n = _count(x.shape, axis)
+    centred = x - np.mean(x, axis=axis, keepdims=True)
+    return g.reshape(kept_shape(x.shape, axis)) * centred * _over(2.0, n - ddof)
+
+
+@register("std")
+def std(x, axis=None, ddof=0, keepdims=False):
+    return np.std(x, axis=_zero_d_axis(x, axis), ddof=ddof, keepdims=keepdims)
+
+
+@std.vjp
+def _std(g, out, x, axis=None, ddof=0, keepdims=False):
+    """d std(x)/dx_i = (x_i - mean(x)) / ((n - ddof) std(x)); 0 where std(x) == 0 (a row
+    of one element, whose std is 0 whatever it holds; PyTorch gives NaN there)."""
+    axis = _zero_d_axis(x, axis)
+    kept = kept_shape(x.shape, axis)
+    n = _count(x.shape, axis)
+    centred = x - np.mean(x, axis=axis, keepdims=True)
+    spread = out.reshape(kept)
+    safe = np.where(spread == 0, 1.0, spread)
+    return np.where(spread == 0, 0.0, g.reshape(kept) * centred / safe) * _over(1.0, n - ddof)
+
+
+def _over(a: float, b: int) -> float:
+    """a / b, and NaN for b <= 0 (ddof at least the count: numpy's var is NaN or inf then)."""
+    return a / b if b > 0 else math.nan
+
+
+@register("ptp")
+def ptp(x, axis=None, keepdims=False):
+    return np.ptp(x, axis=axis, keepdims=keepdims)
+
+
+@ptp.vjp
+def _ptp(g, out, x, axis=None, keepdims=False):
+    """d (max(x) - min(x))/dx_i = 1 at the maximum, -1 at the minimum (ties share)."""
+    axis = _zero_d_axis(x, axis)
+    top = np.max(x, axis=axis, keepdims=True)
+    bottom = np.min(x, axis=axis, keepdims=True)
+    return extremum_grad(g, top, x, axis) - extremum_grad(g, bottom, x, axis)
+
+
+@register("cumsum", reads=())
+def cumsum(x, axis=None):
+    return np.cumsum(x, axis=axis)
+
+
+@cumsum.vjp
+def _cumsum(g, out, x, axis=None):
+    """d cumsum(x)_j/dx_i = 1 for j >= i: the reversed cumulative sum of g (flattened first
+    when axis is None, as numpy's cumsum)."""
+    if axis is None:
+        reverse = (slice(None, None, -1),)
+        return np.cumsum(g[reverse], axis=0)[reverse].reshape(x.shape)
+    at = axis % max(len(x.shape), 1)
+    reverse = (slice(None),) * at + (slice(None, None, -1),)
+    return np.cumsum(g[reverse], axis=axis)[reverse]
