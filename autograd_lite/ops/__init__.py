@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from .activation import cross_entropy, log_softmax, softmax
+from .arrangement import ARRANGEMENTS
 from .elementwise import (
     abs_,
     add,
@@ -187,6 +188,7 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.squeeze: squeeze,
     np.concatenate: concatenate_list,
     np.stack: stack_list,
+    **ARRANGEMENTS,
 }
 
 __all__ = [

@@ -1,0 +1,143 @@
+"""numpy's functions that only move, copy or pick elements (flip, roll, tile, hstack, split,
+diagonal, ...), composed from the registered ops, so their gradients are those ops' rules.
+
+A function that only moves elements is a gather: applied to the array of element numbers
+(``arange(x.size).reshape(x.shape)``) it gives, for every output element, the input element
+it came from. So ``rearranged`` runs numpy's own function on those numbers, and the result
+is ``getitem`` of the flattened input at them: numpy's semantics exactly, and the gradient
+is ``getitem``'s (a scatter-add, so copies accumulate). Functions of several arrays gather
+from their concatenation; ``tril`` and ``triu`` multiply by a constant mask.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from .elementwise import subtract, where
+from .reduce import sum_
+from .shape import concatenate, getitem, reshape
+
+
+def _numbers(shape: tuple[int, ...], start: int = 0) -> np.ndarray:
+    return np.arange(start, start + math.prod(shape)).reshape(shape)
+
+
+def rearranged(func: Callable[..., Any], x: Any, *args: Any, **kwargs: Any) -> Any:
+    """``func(x, *args, **kwargs)`` for a numpy function that only moves or copies elements,
+    as a gather from ``x`` (recorded as reshape and getitem)."""
+    index = np.asarray(func(_numbers(np.shape(x)), *args, **kwargs))
+    return getitem(reshape(x, shape=(-1,)), index=index)
+
+
+def _joined(func: Callable[..., Any], arrays: Sequence[Any], **kwargs: Any) -> Any:
+    """``func(arrays, ...)`` for a numpy function that joins arrays (hstack, append, ...)."""
+    starts = np.cumsum([0] + [math.prod(np.shape(a)) for a in arrays])
+    numbers = [_numbers(np.shape(a), int(s)) for a, s in zip(arrays, starts, strict=False)]
+    index = np.asarray(func(numbers, **kwargs))
+    flat = concatenate(*[reshape(a, shape=(-1,)) for a in arrays], axis=0)
+    return getitem(flat, index=index)
+
+
+def _parts(func: Callable[..., Any], x: Any, *args: Any, **kwargs: Any) -> list[Any]:
+    """``func(x, ...)`` for a numpy function that cuts an array into a list of parts."""
+    flat = reshape(x, shape=(-1,))
+    return [
+        getitem(flat, index=np.asarray(p)) for p in func(_numbers(np.shape(x)), *args, **kwargs)
+    ]
+
+
+def _one_or_list(func: Callable[..., Any]) -> Callable[..., Any]:
+    """A wrapper for numpy's atleast_* and broadcast_arrays: one result per array given."""
+
+    def each(*arrays: Any, **kwargs: Any) -> Any:
+        if func is np.broadcast_arrays:
+            shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
+            return tuple(rearranged(np.broadcast_to, a, shape) for a in arrays)
+        results = [rearranged(func, a) for a in arrays]
+        return results[0] if len(results) == 1 else tuple(results)
+
+    each.__name__ = func.__name__
+    return each
+
+
+def _mask(func: Callable[..., Any]) -> Callable[..., Any]:
+    """tril and triu: the input where numpy's mask keeps it, else 0."""
+
+    def masked(m: Any, k: int = 0) -> Any:
+        keep = func(np.ones(np.shape(m)[-2:], dtype=bool), k)
+        return where(keep, m, 0.0)
+
+    masked.__name__ = func.__name__
+    return masked
+
+
+def diff(a: Any, n: int = 1, axis: int = -1) -> Any:
+    """``np.diff``: differences of neighbours along ``axis``, ``n`` times."""
+    ndim = np.ndim(a)
+    for _ in range(n):
+        head: list[Any] = [slice(None)] * ndim
+        tail: list[Any] = [slice(None)] * ndim
+        head[axis], tail[axis] = slice(1, None), slice(None, -1)
+        a = subtract(getitem(a, index=tuple(head)), getitem(a, index=tuple(tail)))
+    return a
+
+
+def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
+    """``np.trace``: the sum of the diagonal."""
+    return sum_(rearranged(np.diagonal, a, offset, axis1, axis2), axis=-1)
+
+
+def _gather(func: Callable[..., Any]) -> Callable[..., Any]:
+    def gathered(x: Any, *args: Any, **kwargs: Any) -> Any:
+        return rearranged(func, x, *args, **kwargs)
+
+    gathered.__name__ = func.__name__
+    gathered.__doc__ = f"``np.{func.__name__}`` on a Tensor, as a gather (see arrangement.py)."
+    return gathered
+
+
+def _joining(func: Callable[..., Any]) -> Callable[..., Any]:
+    def joining(arrays: Any, *args: Any, **kwargs: Any) -> Any:
+        return _joined(lambda numbers, **kw: func(numbers, *args, **kw), list(arrays), **kwargs)
+
+    joining.__name__ = func.__name__
+    return joining
+
+
+def append(arr: Any, values: Any, axis: Any = None) -> Any:
+    """``np.append``: ``values`` after ``arr`` (both flattened when axis is None)."""
+    return _joined(lambda n: np.append(n[0], n[1], axis=axis), [arr, values])
+
+
+def _splitting(func: Callable[..., Any]) -> Callable[..., Any]:
+    def splitting(x: Any, *args: Any, **kwargs: Any) -> list[Any]:
+        return _parts(func, x, *args, **kwargs)
+
+    splitting.__name__ = func.__name__
+    return splitting
+
+
+GATHERS = (
+    np.ravel, np.moveaxis, np.swapaxes, np.flip, np.fliplr, np.flipud, np.rot90, np.roll,
+    np.repeat, np.tile, np.diagonal, np.take, np.take_along_axis,
+)  # fmt: skip
+JOINS = (np.hstack, np.vstack, np.dstack, np.column_stack)
+SPLITS = (np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit)
+
+# numpy function -> its version on Tensors
+ARRANGEMENTS: dict[Any, Callable[..., Any]] = {
+    **{f: _gather(f) for f in GATHERS},
+    **{f: _joining(f) for f in JOINS},
+    **{f: _splitting(f) for f in SPLITS},
+    **{f: _one_or_list(f) for f in (np.atleast_1d, np.atleast_2d, np.atleast_3d)},
+    np.broadcast_arrays: _one_or_list(np.broadcast_arrays),
+    np.tril: _mask(np.tril),
+    np.triu: _mask(np.triu),
+    np.diff: diff,
+    np.trace: trace,
+    np.append: append,
+}
