@@ -15,13 +15,15 @@ import numpy as np
 from . import engine
 from .interop import INT_KINDS, ArrayConversions, as_array, plain_numpy
 from .node import Node
+from .tensor_methods import ArrayMethods
 
 
-class Tensor(Node, ArrayConversions):
+class Tensor(Node, ArrayConversions, ArrayMethods):
     """An n-dimensional array that records the ops applied to it, for reverse-mode gradients.
 
     Its fields and graph are :class:`~autograd_lite.node.Node`'s; how it turns into an
-    array or a Python number is in :class:`~autograd_lite.interop.ArrayConversions`.
+    array or a Python number is in :class:`~autograd_lite.interop.ArrayConversions`, and
+    the methods named as ndarray's in :class:`~autograd_lite.tensor_methods.ArrayMethods`.
 
     >>> x = Tensor([1.0, 2.0], requires_grad=True)
     >>> (x * x).sum().backward()
@@ -171,73 +173,14 @@ class Tensor(Node, ArrayConversions):
         return ops.getitem(self, index=index)
 
     # --- methods that mirror numpy's ----------------------------------------------------
-    def sum(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.sum_(self, axis=axis, keepdims=keepdims)
-
-    def mean(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.mean(self, axis=axis, keepdims=keepdims)
-
-    def var(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        return ops.var(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def std(self, axis: Any = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-        return ops.std(self, axis=axis, ddof=ddof, keepdims=keepdims)
-
-    def cumsum(self, axis: Any = None) -> Tensor:
-        return ops.cumsum(self, axis=axis)
-
-    def max(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.max_(self, axis=axis, keepdims=keepdims)
-
-    def min(self, axis: Any = None, keepdims: bool = False) -> Tensor:
-        return ops.min_(self, axis=axis, keepdims=keepdims)
-
-    def reshape(self, *shape: Any) -> Tensor:
-        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-            shape = tuple(shape[0])
-        return ops.reshape(self, shape=shape)
-
-    def transpose(self, *axes: Any) -> Tensor:
-        order = axes[0] if len(axes) == 1 and not isinstance(axes[0], int) else axes
-        return ops.transpose(self, axes=tuple(order) if order else None)
-
-    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        axes = list(range(self.ndim))
-        axes[axis1], axes[axis2] = axes[axis2], axes[axis1]
-        return ops.transpose(self, axes=tuple(axes))
-
-    def squeeze(self, axis: Any = None) -> Tensor:
-        return ops.squeeze(self, axis=axis)
-
     def astype(self, dtype: Any) -> Tensor:
         return ops.astype(self, dtype=np.dtype(dtype))
-
-    def exp(self) -> Tensor:
-        return ops.exp(self)
-
-    def log(self) -> Tensor:
-        return ops.log(self)
-
-    def sqrt(self) -> Tensor:
-        return ops.sqrt(self)
-
-    def tanh(self) -> Tensor:
-        return ops.tanh(self)
 
     def sigmoid(self) -> Tensor:
         return ops.sigmoid(self)
 
     def relu(self) -> Tensor:
         return ops.relu(self)
-
-    def abs(self) -> Tensor:
-        return ops.abs_(self)
-
-    def round(self, decimals: int = 0) -> Tensor:
-        return ops.round_(self, decimals=decimals)
-
-    def clip(self, a_min: Any = None, a_max: Any = None) -> Tensor:
-        return ops.clip(self, a_min=a_min, a_max=a_max)
 
     def softmax(self, axis: int = -1) -> Tensor:
         return ops.softmax(self, axis=axis)
