@@ -71,3 +71,42 @@ def test_heaviside_sends_the_gradient_to_h0_only_where_x_is_zero():
     al.heaviside(x, h0).sum().backward()
     np.testing.assert_array_equal(x.grad, np.zeros(3))
     np.testing.assert_array_equal(h0.grad, [0.0, 1.0, 0.0])
+
+
+# The numpy functions that, given a Tensor, record the graph (ops.NUMPY_TO_OP): listed
+# here so that adding or losing one is a deliberate change. The README states the count.
+COVERED = """
+absolute add append arccos arccosh arcsin arcsinh arctan arctan2 arctanh around array_split
+atleast_1d atleast_2d atleast_3d broadcast_arrays broadcast_to cbrt ceil clip column_stack
+concatenate copysign cos cosh cumsum deg2rad degrees diagonal diff divide dsplit dstack exp
+exp2 expand_dims expm1 flip fliplr flipud floor floor_divide fmax fmin fmod heaviside hsplit
+hstack hypot log log10 log1p log2 logaddexp logaddexp2 matmul max maximum mean min minimum
+moveaxis multiply negative power ptp rad2deg radians ravel reciprocal remainder repeat
+reshape rint roll rot90 round sign sin sinh split sqrt square squeeze stack std subtract sum
+swapaxes take take_along_axis tan tanh tile trace transpose tril triu trunc var vsplit vstack
+where
+""".split()
+# Some that have no rule yet: given a tensor that requires grad they raise, naming themselves.
+REFUSED = [
+    ("prod", lambda t: np.prod(t)),
+    ("cumprod", lambda t: np.cumprod(t)),
+    ("sort", lambda t: np.sort(t)),
+    ("median", lambda t: np.median(t)),
+    ("einsum", lambda t: np.einsum("i,i->", t, t)),
+    ("dot", lambda t: np.dot(t, t)),
+    ("inv", lambda t: np.linalg.inv(t.reshape(2, 2))),
+]
+
+
+def test_the_numpy_functions_the_dispatch_covers():
+    from autograd_lite.ops import NUMPY_TO_OP
+
+    assert sorted(f.__name__ for f in NUMPY_TO_OP) == sorted(COVERED)
+    assert len(COVERED) == 103
+
+
+@pytest.mark.parametrize(("name", "call"), REFUSED, ids=[n for n, _ in REFUSED])
+def test_numpy_functions_without_a_rule_refuse_a_tensor_that_requires_grad(name, call):
+    t = al.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+    with pytest.raises(TypeError, match=rf"numpy\.{name} has no gradient rule"):
+        call(t)
