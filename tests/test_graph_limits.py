@@ -119,6 +119,7 @@ def test_every_op_has_a_shape_rule_that_agrees_with_the_op():
         "logsumexp": ([(2, 3)], {"axis": -1}),
         "max": ([(2, 3)], {}),
         "softmax": ([(2, 3)], {"axis": 0}),
+        "average": ([(2, 3), (3,)], {"axis": 1}),
     }
     rng = np.random.default_rng(0)
     for name in al.list_ops():

@@ -73,18 +73,40 @@ def test_heaviside_sends_the_gradient_to_h0_only_where_x_is_zero():
     np.testing.assert_array_equal(h0.grad, [0.0, 1.0, 0.0])
 
 
+def test_nansum_and_nanmean_skip_the_nans_and_send_them_no_gradient():
+    x = al.tensor([[1.0, np.nan, 3.0], [np.nan, np.nan, 2.0]], requires_grad=True)
+    total, means = np.nansum(x, axis=1), np.nanmean(x, axis=1)
+    np.testing.assert_array_equal(total.data, [4.0, 2.0])
+    np.testing.assert_array_equal(means.data, [2.0, 2.0])
+    (total + means).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.5, 0.0, 1.5], [0.0, 0.0, 2.0]])
+
+
+def test_np_average_with_and_without_weights():
+    a = al.tensor([[1.0, 2.0], [3.0, 5.0]], requires_grad=True)
+    w = al.tensor([1.0, 3.0], requires_grad=True)
+    assert np.average(a).op.name == "mean"
+    weighted = np.average(a, axis=1, weights=w)
+    np.testing.assert_allclose(weighted.data, [1.75, 4.5])
+    weighted.sum().backward()
+    np.testing.assert_allclose(a.grad, [[0.25, 0.75], [0.25, 0.75]])
+    np.testing.assert_allclose(w.grad, [-0.75 / 4 - 1.5 / 4, 0.25 / 4 + 0.5 / 4])
+    with pytest.raises(TypeError, match="returned=True"):
+        np.average(a, weights=w[None].repeat(2, axis=0), returned=True)
+
+
 # The numpy functions that, given a Tensor, record the graph (ops.NUMPY_TO_OP): listed
 # here so that adding or losing one is a deliberate change. The README states the count.
 COVERED = """
 absolute add append arccos arccosh arcsin arcsinh arctan arctan2 arctanh around array_split
-atleast_1d atleast_2d atleast_3d broadcast_arrays broadcast_to cbrt ceil clip column_stack
-concatenate copysign cos cosh cumsum deg2rad degrees diagonal diff divide dsplit dstack exp
-exp2 expand_dims expm1 flip fliplr flipud floor floor_divide fmax fmin fmod heaviside hsplit
-hstack hypot log log10 log1p log2 logaddexp logaddexp2 matmul max maximum mean min minimum
-moveaxis multiply negative power ptp rad2deg radians ravel reciprocal remainder repeat
-reshape rint roll rot90 round sign sin sinh split sqrt square squeeze stack std subtract sum
-swapaxes take take_along_axis tan tanh tile trace transpose tril triu trunc var vsplit vstack
-where
+atleast_1d atleast_2d atleast_3d average broadcast_arrays broadcast_to cbrt ceil clip
+column_stack concatenate copysign cos cosh cumsum deg2rad degrees diagonal diff divide
+dsplit dstack exp exp2 expand_dims expm1 flip fliplr flipud floor floor_divide fmax fmin
+fmod heaviside hsplit hstack hypot log log10 log1p log2 logaddexp logaddexp2 matmul max
+maximum mean min minimum moveaxis multiply nanmean nansum negative power ptp rad2deg radians
+ravel reciprocal remainder repeat reshape rint roll rot90 round sign sin sinh split sqrt
+square squeeze stack std subtract sum swapaxes take take_along_axis tan tanh tile trace
+transpose tril triu trunc var vsplit vstack where
 """.split()
 # Some that have no rule yet: given a tensor that requires grad they raise, naming themselves.
 REFUSED = [
@@ -102,7 +124,7 @@ def test_the_numpy_functions_the_dispatch_covers():
     from autograd_lite.ops import NUMPY_TO_OP
 
     assert sorted(f.__name__ for f in NUMPY_TO_OP) == sorted(COVERED)
-    assert len(COVERED) == 103
+    assert len(COVERED) == 106
 
 
 @pytest.mark.parametrize(("name", "call"), REFUSED, ids=[n for n, _ in REFUSED])

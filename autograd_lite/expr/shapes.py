@@ -26,7 +26,7 @@ ELEMENTWISE = frozenset(
     "rad2deg arctan2 copysign floor_divide fmax fmin fmod heaviside hypot logaddexp logaddexp2 "
     "mod".split()
 )
-REDUCTIONS = frozenset("sum mean max min logsumexp var std ptp".split())
+REDUCTIONS = frozenset("sum mean max min logsumexp var std ptp nansum nanmean average".split())
 VIEWS = frozenset("reshape transpose squeeze expand_dims broadcast_to getitem".split())
 
 

@@ -54,7 +54,7 @@ from .shape import (
     stack,
     transpose,
 )
-from .statistics import cumsum, ptp, std, var
+from .statistics import average, cumsum, nanmean, nansum, ptp, std, var
 from .trigonometric import (
     arccos,
     arccosh,
@@ -110,6 +110,18 @@ def _reshape(a: Any, shape: Any = None, order: str = "C", **kwargs: Any) -> Any:
     if order != "C" or kwargs:
         raise TypeError("reshape of a Tensor supports only order='C'")
     return reshape(a, shape=shape)
+
+
+def _average(
+    a: Any, axis: Any = None, weights: Any = None, returned: bool = False, **kw: Any
+) -> Any:
+    """``np.average`` on Tensors: the mean without weights, else the op ``average``."""
+    if returned:
+        raise TypeError(
+            "np.average(..., returned=True) is not supported on Tensors; take the sum of "
+            "the weights separately (al.sum(weights, axis=axis))"
+        )
+    return mean(a, axis=axis, **kw) if weights is None else average(a, weights, axis=axis, **kw)
 
 
 # numpy ufuncs and functions that, given a Tensor, run the registered op instead
@@ -170,6 +182,9 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.ptp: ptp,
     np.std: std,
     np.var: var,
+    np.nansum: nansum,
+    np.nanmean: nanmean,
+    np.average: _average,
     np.degrees: rad2deg,
     np.absolute: abs_,
     np.sign: sign,
@@ -204,6 +219,7 @@ __all__ = [
     "arctan2",
     "arctanh",
     "astype",
+    "average",
     "broadcast_to",
     "cbrt",
     "ceil",
@@ -246,6 +262,8 @@ __all__ = [
     "minimum",
     "mod",
     "multiply",
+    "nanmean",
+    "nansum",
     "negative",
     "power",
     "ptp",

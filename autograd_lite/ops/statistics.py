@@ -91,3 +91,68 @@ def _cumsum(g, out, x, axis=None):
     at = axis % max(len(x.shape), 1)
     reverse = (slice(None),) * at + (slice(None, None, -1),)
     return np.cumsum(g[reverse], axis=axis)[reverse]
+
+
+@register("nansum")
+def nansum(x, axis=None, keepdims=False):
+    return np.nansum(x, axis=_zero_d_axis(x, axis), keepdims=keepdims)
+
+
+@nansum.vjp
+def _nansum(g, out, x, axis=None, keepdims=False):
+    """d nansum(x)/dx_i = 1 where x_i is a number, 0 where it is NaN (as torch)."""
+    axis = _zero_d_axis(x, axis)
+    return np.where(np.isnan(x), 0.0, g.reshape(kept_shape(x.shape, axis)))
+
+
+@register("nanmean")
+def nanmean(x, axis=None, keepdims=False):
+    return np.nanmean(x, axis=_zero_d_axis(x, axis), keepdims=keepdims)
+
+
+@nanmean.vjp
+def _nanmean(g, out, x, axis=None, keepdims=False):
+    """d nanmean(x)/dx_i = 1/m where x_i is a number (m the numbers averaged), 0 at NaN."""
+    axis = _zero_d_axis(x, axis)
+    numbers = ~np.isnan(x)
+    m = np.sum(numbers, axis=axis, keepdims=True)
+    return np.where(numbers, g.reshape(kept_shape(x.shape, axis)) / m, 0.0)
+
+
+@register("average")
+def average(a, weights, axis=None, keepdims=False):
+    axis = _zero_d_axis(a, axis)
+    w = np.broadcast_to(weights, np.shape(a)) if np.ndim(weights) == np.ndim(a) else weights
+    return np.average(a, axis=axis, weights=w, keepdims=keepdims)
+
+
+@average.vjp(argnum=0)
+def _average_a(g, out, a, weights, axis=None, keepdims=False):
+    """d (sum(w a) / sum(w))/da_i = w_i / sum(w)."""
+    axis = _zero_d_axis(a, axis)
+    w = _weights_like(weights, a, axis)
+    return g.reshape(kept_shape(a.shape, axis)) * w / np.sum(w, axis=axis, keepdims=True)
+
+
+@average.vjp(argnum=1)
+def _average_weights(g, out, a, weights, axis=None, keepdims=False):
+    """d (sum(w a) / sum(w))/dw_i = (a_i - average) / sum(w), summed over the other axes
+    for 1-d weights along ``axis``."""
+    axis = _zero_d_axis(a, axis)
+    w = _weights_like(weights, a, axis)
+    kept = kept_shape(a.shape, axis)
+    full = g.reshape(kept) * (a - out.reshape(kept)) / np.sum(w, axis=axis, keepdims=True)
+    if np.ndim(weights) == np.ndim(a) or axis is None:
+        return full
+    others = tuple(i for i in range(np.ndim(a)) if i != axis % np.ndim(a))
+    return np.sum(full, axis=others)
+
+
+def _weights_like(weights: Any, a: Any, axis: Any) -> Any:
+    """The weights in a shape that broadcasts against ``a``: numpy also takes 1-d weights
+    along a single ``axis``."""
+    if np.ndim(weights) == np.ndim(a) or axis is None:
+        return weights
+    shape = [1] * np.ndim(a)
+    shape[axis] = np.shape(a)[axis]
+    return np.reshape(weights, shape)

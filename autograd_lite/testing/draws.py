@@ -85,6 +85,18 @@ def reduction(draw: Any, distinct_values: bool = False) -> Call:
 
 
 @st.composite
+def average_calls(draw: Any) -> Call:
+    """np.average's inputs: values, and positive weights of the same shape or (for one axis)
+    of that axis's length."""
+    shape = draw(shapes())
+    axis = draw(reduce_axes(len(shape)))
+    along = isinstance(axis, int) and draw(st.booleans())
+    w_shape = (shape[axis],) if along else shape
+    a, w = draw(arrays(shape, reals())), draw(arrays(w_shape, st.floats(0.5, 2.0)))
+    return Call((a, w), {"axis": axis, "keepdims": draw(st.booleans())}, (0, 1))
+
+
+@st.composite
 def along_axis(draw: Any) -> Call:
     shape = draw(shapes(min_dims=1))
     return Call((draw(arrays(shape, reals(-5, 5))),), {"axis": draw(axis_for(len(shape)))}, (0,))

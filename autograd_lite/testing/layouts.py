@@ -128,6 +128,21 @@ ALONG_AXIS = [
 ]
 
 
+def average() -> list[Call]:
+    """Weighted averages: weights of the input's shape over the reductions' layouts, and 1-d
+    weights along a middle axis and along an axis of length 1."""
+    weights = between(0.5, 2.0)
+    calls = [
+        Call((c.args[0], weights(c.args[0].shape)), c.attrs, (0, 1))
+        for c in reductions(reals, empty=False)
+    ]
+    calls += [
+        Call((reals((2, 3, 4)), weights((3,))), {"axis": 1, "keepdims": False}, (0, 1)),
+        Call((reals((2, 1)), weights((1,))), {"axis": -1, "keepdims": True}, (0, 1)),
+    ]
+    return calls
+
+
 def with_ddof(values: Values) -> list[Call]:
     """Spreads with ddof=1 over reductions of at least two elements."""
     cases = [((2, 3, 4), 1, False), ((3, 5), None, True), ((4, 2), (0, 1), False)]

@@ -21,6 +21,7 @@ from .calls import Call
 from .draws import (
     add_at_calls,
     along_axis,
+    average_calls,
     away_from_zero,
     binary,
     broadcast_to_calls,
@@ -85,6 +86,16 @@ def ref_spread(x: np.ndarray, axis: Any = None, ddof: int = 0, keepdims: bool = 
     centred = x - x.mean(axis=axis, keepdims=True)
     n = x.size // max(np.mean(x, axis=axis, keepdims=keepdims).size, 1) if x.size else 0
     return np.sqrt((centred**2).sum(axis=axis, keepdims=keepdims) / (n - ddof))
+
+
+def ref_average(a: np.ndarray, w: np.ndarray, axis: Any = None, keepdims: bool = False) -> Any:
+    """sum(w a) / sum(w), with 1-d weights laid along ``axis``."""
+    if axis in (0, -1) and a.ndim == 0:
+        axis = None
+    if w.ndim != a.ndim:
+        w = w.reshape([n if i == axis % a.ndim else 1 for i, n in enumerate(a.shape)])
+    w = np.broadcast_to(w, a.shape)
+    return (w * a).sum(axis=axis, keepdims=keepdims) / w.sum(axis=axis, keepdims=keepdims)
 
 
 def ref_cumsum(x: np.ndarray, axis: Any = None) -> np.ndarray:
@@ -291,6 +302,14 @@ SPECS: list[OpSpec] = [
         ref_spread,
         reduction(distinct_values=True),  # away from a spread of 0, where std has a kink
         fixed.reductions(fixed.distinct, False) + fixed.with_ddof(fixed.distinct),
+    ),
+    OpSpec("nansum", np.sum, reduction(), fixed.reductions(fixed.reals)),
+    OpSpec("nanmean", ref_mean, reduction(), fixed.reductions(fixed.reals, False)),
+    OpSpec(
+        "average",
+        ref_average,
+        average_calls(),
+        fixed.average(),
     ),
     OpSpec(
         "ptp",
