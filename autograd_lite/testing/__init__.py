@@ -17,8 +17,9 @@ except ModuleNotFoundError as exc:  # pragma: no cover - depends on the environm
         "autograd_lite.testing needs hypothesis: pip install 'autograd-lite[testing]'"
     ) from exc
 
+from .calls import Call, OpSpec
 from .checks import ATOL, ATOL_2, EPS, RTOL, RTOL_2, assert_gradients_close, check_op
-from .op_specs import SPEC_BY_NAME, SPECS, Call, OpSpec
+from .op_specs import SPEC_BY_NAME, SPECS
 from .strategies import Expression, broadcastable_pairs, expressions, tensors
 
 __all__ = [
