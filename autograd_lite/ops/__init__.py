@@ -47,14 +47,17 @@ from .shape import (
     add_at,
     broadcast_to,
     concatenate,
+    concatenate_list,
     expand_dims,
     getitem,
+    numpy_reshape,
     reshape,
     squeeze,
     stack,
+    stack_list,
     transpose,
 )
-from .statistics import average, cumsum, nanmean, nansum, ptp, std, var
+from .statistics import average, cumsum, nanmean, nansum, numpy_average, ptp, std, var
 from .trigonometric import (
     arccos,
     arccosh,
@@ -83,46 +86,6 @@ from .two_inputs import (
     logaddexp2,
     mod,
 )
-
-
-def concatenate_list(tensors: Any, axis: int = 0) -> Any:
-    """Join tensors along an existing axis, as ``np.concatenate`` (which takes a list).
-
-    >>> import autograd_lite as al
-    >>> al.concatenate([al.tensor([1.0]), al.tensor([2.0, 3.0])]).shape
-    (3,)
-    """
-    return concatenate(*tensors, axis=axis)
-
-
-def stack_list(tensors: Any, axis: int = 0) -> Any:
-    """Join tensors of one shape along a new axis, as ``np.stack`` (which takes a list).
-
-    >>> import autograd_lite as al
-    >>> al.stack([al.tensor([1.0, 2.0]), al.tensor([3.0, 4.0])]).shape
-    (2, 2)
-    """
-    return stack(*tensors, axis=axis)
-
-
-def _reshape(a: Any, shape: Any = None, order: str = "C", **kwargs: Any) -> Any:
-    shape = kwargs.pop("newshape", shape)
-    if order != "C" or kwargs:
-        raise TypeError("reshape of a Tensor supports only order='C'")
-    return reshape(a, shape=shape)
-
-
-def _average(
-    a: Any, axis: Any = None, weights: Any = None, returned: bool = False, **kw: Any
-) -> Any:
-    """``np.average`` on Tensors: the mean without weights, else the op ``average``."""
-    if returned:
-        raise TypeError(
-            "np.average(..., returned=True) is not supported on Tensors; take the sum of "
-            "the weights separately (al.sum(weights, axis=axis))"
-        )
-    return mean(a, axis=axis, **kw) if weights is None else average(a, weights, axis=axis, **kw)
-
 
 # numpy ufuncs and functions that, given a Tensor, run the registered op instead
 # (NEP 13 and NEP 18). This is what lets gradient rules written in plain numpy record
@@ -184,7 +147,7 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.var: var,
     np.nansum: nansum,
     np.nanmean: nanmean,
-    np.average: _average,
+    np.average: numpy_average,
     np.degrees: rad2deg,
     np.absolute: abs_,
     np.sign: sign,
@@ -196,7 +159,7 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.mean: mean,
     np.max: max_,
     np.min: min_,
-    np.reshape: _reshape,
+    np.reshape: numpy_reshape,
     np.transpose: transpose,
     np.broadcast_to: broadcast_to,
     np.expand_dims: expand_dims,

@@ -140,3 +140,31 @@ def _is_basic(index: Any) -> bool:
     """True for an index of ints, slices, None and Ellipsis only (numpy's basic indexing)."""
     parts = index if isinstance(index, tuple) else (index,)
     return all(p is None or p is Ellipsis or isinstance(p, (int, slice)) for p in parts)
+
+
+def concatenate_list(tensors: Any, axis: int = 0) -> Any:
+    """Join tensors along an existing axis, as ``np.concatenate`` (which takes a list).
+
+    >>> import autograd_lite as al
+    >>> al.concatenate([al.tensor([1.0]), al.tensor([2.0, 3.0])]).shape
+    (3,)
+    """
+    return concatenate(*tensors, axis=axis)
+
+
+def stack_list(tensors: Any, axis: int = 0) -> Any:
+    """Join tensors of one shape along a new axis, as ``np.stack`` (which takes a list).
+
+    >>> import autograd_lite as al
+    >>> al.stack([al.tensor([1.0, 2.0]), al.tensor([3.0, 4.0])]).shape
+    (2, 2)
+    """
+    return stack(*tensors, axis=axis)
+
+
+def numpy_reshape(a: Any, shape: Any = None, order: str = "C", **kwargs: Any) -> Any:
+    """``np.reshape`` on Tensors (numpy's older ``newshape=`` too), C order only."""
+    shape = kwargs.pop("newshape", shape)
+    if order != "C" or kwargs:
+        raise TypeError("reshape of a Tensor supports only order='C'")
+    return reshape(a, shape=shape)

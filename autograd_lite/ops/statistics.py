@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..registry import register
-from .reduce import extremum_grad, kept_shape
+from .reduce import extremum_grad, kept_shape, mean
 
 
 def _zero_d_axis(x: Any, axis: Any) -> Any:
@@ -156,3 +156,15 @@ def _weights_like(weights: Any, a: Any, axis: Any) -> Any:
     shape = [1] * np.ndim(a)
     shape[axis] = np.shape(a)[axis]
     return np.reshape(weights, shape)
+
+
+def numpy_average(
+    a: Any, axis: Any = None, weights: Any = None, returned: bool = False, **kw: Any
+) -> Any:
+    """``np.average`` on Tensors: the mean without weights, else the op ``average``."""
+    if returned:
+        raise TypeError(
+            "np.average(..., returned=True) is not supported on Tensors; take the sum of "
+            "the weights separately (al.sum(weights, axis=axis))"
+        )
+    return mean(a, axis=axis, **kw) if weights is None else average(a, weights, axis=axis, **kw)
