@@ -172,6 +172,14 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
     def __getitem__(self, index: Any) -> Tensor:
         return ops.getitem(self, index=index)
 
+    def __setitem__(self, index: Any, value: Any) -> None:
+        raise TypeError(
+            "a Tensor is not changed in place (t[i] = v): the graph would lose the value its "
+            "gradients read. Build a new tensor: al.where(mask, v, t), or "
+            "t + al.add_at(v - t[i], index=i, shape=t.shape); to change the data without a "
+            "gradient, write t.data under al.no_grad() before any graph reads it"
+        )
+
     # --- methods that mirror numpy's ----------------------------------------------------
     def astype(self, dtype: Any) -> Tensor:
         return ops.astype(self, dtype=np.dtype(dtype))

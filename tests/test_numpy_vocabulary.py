@@ -95,6 +95,19 @@ def test_np_average_with_and_without_weights():
         np.average(a, weights=w[None].repeat(2, axis=0), returned=True)
 
 
+def test_item_assignment_and_one_argument_where_are_refused_naming_what_to_do():
+    t = al.tensor([1.0, -2.0, 3.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"al\.where\(mask, v, t\).*al\.add_at"):
+        t[0] = 5.0
+    with pytest.raises(TypeError, match=r"np\.nonzero\(t\)"):
+        np.where(t)
+    assert np.nonzero(t)[0].tolist() == [0, 1, 2]  # indices: no gradient to lose
+    replaced = t + al.add_at(5.0 - t[0], index=0, shape=t.shape)
+    np.testing.assert_array_equal(replaced.data, [5.0, -2.0, 3.0])
+    replaced.sum().backward()
+    np.testing.assert_array_equal(t.grad, [0.0, 1.0, 1.0])
+
+
 # The numpy functions that, given a Tensor, record the graph (ops.NUMPY_TO_OP): listed
 # here so that adding or losing one is a deliberate change. The README states the count.
 COVERED = """

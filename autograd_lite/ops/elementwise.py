@@ -261,6 +261,16 @@ def _where_y(g, out, condition, x, y):
     return np.where(condition, 0, g)
 
 
+def numpy_where(condition: Any, x: Any = None, y: Any = None) -> Any:
+    """``np.where`` on Tensors: the op with three arguments; with one, a clear refusal."""
+    if x is None and y is None:
+        raise TypeError(
+            "np.where(condition) with one argument gives indices, which have no gradient: "
+            "use np.nonzero(t) (or np.where(t.data)); np.where(condition, x, y) records the op"
+        )
+    return where(condition, x, y)
+
+
 @register("clip")
 def clip(x, a_min=None, a_max=None):
     return np.clip(x, a_min, a_max)
