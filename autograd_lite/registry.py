@@ -150,8 +150,6 @@ class Op:
         the arrays of the inputs named by ``reads`` (the others as themselves, for their
         shapes), then the op's extra; saved leaf and constant arrays are held read-only."""
         reads = self.reads
-        # Tuples, not lists: a tuple of arrays and numbers leaves the cyclic garbage
-        # collector's lists at its first pass, so a long graph costs the collector less.
         if reads is None:
             saved: Any = tuple(arrays)
         elif not reads:
@@ -164,7 +162,9 @@ class Op:
                     out = out.view()
                     break
         out.setflags(write=False)
-        t = new_tensor(out, self, args, attrs or None, saved if extra is None else (saved, extra))
+        t = new_tensor(
+            out, self, args, attrs or None, (saved, extra) if self.returns_extra else saved
+        )
         if guarded:
             # an output that is a view (reshape, transpose, ...) may share an input's memory,
             # which the output's consumers read: guard every input's array then
