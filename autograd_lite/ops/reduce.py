@@ -27,6 +27,17 @@ def kept_shape(shape: tuple[int, ...], axis: Any) -> tuple[int, ...]:
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
+def whole_if_zero_d(x: Any, axis: Any) -> Any:
+    """Axis 0 or -1 of a 0-d array means all of it, as np.sum allows (np.mean, np.var and
+    np.std do not)."""
+    return None if axis in (0, -1) and np.ndim(x) == 0 else axis
+
+
+def reduced_count(shape: tuple[int, ...], axis: Any) -> int:
+    """How many elements each result of a reduction over ``axis`` reads."""
+    return math.prod(shape) // max(math.prod(kept_shape(shape, axis)), 1)
+
+
 @register("sum", check=check_sum, reads=())
 def sum_(x, axis=None, keepdims=False):
     return np.sum(x, axis=axis, keepdims=keepdims)
@@ -40,17 +51,14 @@ def _sum(g, out, x, axis=None, keepdims=False):
 
 @register("mean", reads=())
 def mean(x, axis=None, keepdims=False):
-    if axis in (0, -1) and np.ndim(x) == 0:
-        axis = None  # a 0-d mean over axis 0 or -1, as np.sum allows (np.mean does not)
-    return np.mean(x, axis=axis, keepdims=keepdims)
+    return np.mean(x, axis=whole_if_zero_d(x, axis), keepdims=keepdims)
 
 
 @mean.vjp
 def _mean(g, out, x, axis=None, keepdims=False):
     """d mean(x)/dx_i = 1/n, n the number of elements averaged."""
     kept = kept_shape(x.shape, axis)
-    n = math.prod(x.shape) // max(math.prod(kept), 1)
-    return np.broadcast_to(g.reshape(kept), x.shape) / max(n, 1)
+    return np.broadcast_to(g.reshape(kept), x.shape) / max(reduced_count(x.shape, axis), 1)
 
 
 @register("max")

@@ -12,49 +12,36 @@ from typing import Any
 import numpy as np
 
 from ..registry import register
-from .reduce import extremum_grad, kept_shape, mean
-
-
-def _zero_d_axis(x: Any, axis: Any) -> Any:
-    """Axis 0 or -1 of a 0-d array means all of it, as np.sum allows (np.var does not)."""
-    return None if axis in (0, -1) and np.ndim(x) == 0 else axis
-
-
-def _count(shape: tuple[int, ...], axis: Any) -> int:
-    """How many elements each result of a reduction over ``axis`` reads."""
-    return math.prod(shape) // max(math.prod(kept_shape(shape, axis)), 1)
+from .reduce import extremum_grad, kept_shape, mean, reduced_count, whole_if_zero_d
 
 
 @register("var")
 def var(x, axis=None, ddof=0, keepdims=False):
-    return np.var(x, axis=_zero_d_axis(x, axis), ddof=ddof, keepdims=keepdims)
+    return np.var(x, axis=whole_if_zero_d(x, axis), ddof=ddof, keepdims=keepdims)
 
 
 @var.vjp
 def _var(g, out, x, axis=None, ddof=0, keepdims=False):
     """d var(x)/dx_i = 2 (x_i - mean(x)) / (n - ddof)."""
-    axis = _zero_d_axis(x, axis)
-    n = _count(x.shape, axis)
+    axis = whole_if_zero_d(x, axis)
+    n = reduced_count(x.shape, axis)
     centred = x - np.mean(x, axis=axis, keepdims=True)
     return g.reshape(kept_shape(x.shape, axis)) * centred * _over(2.0, n - ddof)
 
 
 @register("std")
 def std(x, axis=None, ddof=0, keepdims=False):
-    return np.std(x, axis=_zero_d_axis(x, axis), ddof=ddof, keepdims=keepdims)
+    return np.std(x, axis=whole_if_zero_d(x, axis), ddof=ddof, keepdims=keepdims)
 
 
 @std.vjp
 def _std(g, out, x, axis=None, ddof=0, keepdims=False):
-    """d std(x)/dx_i = (x_i - mean(x)) / ((n - ddof) std(x)); 0 where std(x) == 0 (a row
-    of one element, whose std is 0 whatever it holds; PyTorch gives NaN there)."""
-    axis = _zero_d_axis(x, axis)
-    kept = kept_shape(x.shape, axis)
-    n = _count(x.shape, axis)
-    centred = x - np.mean(x, axis=axis, keepdims=True)
-    spread = out.reshape(kept)
-    safe = np.where(spread == 0, 1.0, spread)
-    return np.where(spread == 0, 0.0, g.reshape(kept) * centred / safe) * _over(1.0, n - ddof)
+    """d std(x)/dx_i = d var(x)/dx_i / (2 std(x)) = (x_i - mean(x)) / ((n - ddof) std(x));
+    0 where std(x) == 0 (a row of one element, whose std is 0 whatever it holds; PyTorch
+    gives NaN there)."""
+    flat = out == 0
+    g_var = np.where(flat, 0.0, g / (2 * np.where(flat, 1.0, out)))
+    return _var(g_var, None, x, axis, ddof, keepdims)
 
 
 def _over(a: float, b: int) -> float:
@@ -70,7 +57,7 @@ def ptp(x, axis=None, keepdims=False):
 @ptp.vjp
 def _ptp(g, out, x, axis=None, keepdims=False):
     """d (max(x) - min(x))/dx_i = 1 at the maximum, -1 at the minimum (ties share)."""
-    axis = _zero_d_axis(x, axis)
+    axis = whole_if_zero_d(x, axis)
     top = np.max(x, axis=axis, keepdims=True)
     bottom = np.min(x, axis=axis, keepdims=True)
     return extremum_grad(g, top, x, axis) - extremum_grad(g, bottom, x, axis)
@@ -95,25 +82,25 @@ def _cumsum(g, out, x, axis=None):
 
 @register("nansum")
 def nansum(x, axis=None, keepdims=False):
-    return np.nansum(x, axis=_zero_d_axis(x, axis), keepdims=keepdims)
+    return np.nansum(x, axis=whole_if_zero_d(x, axis), keepdims=keepdims)
 
 
 @nansum.vjp
 def _nansum(g, out, x, axis=None, keepdims=False):
     """d nansum(x)/dx_i = 1 where x_i is a number, 0 where it is NaN (as torch)."""
-    axis = _zero_d_axis(x, axis)
+    axis = whole_if_zero_d(x, axis)
     return np.where(np.isnan(x), 0.0, g.reshape(kept_shape(x.shape, axis)))
 
 
 @register("nanmean")
 def nanmean(x, axis=None, keepdims=False):
-    return np.nanmean(x, axis=_zero_d_axis(x, axis), keepdims=keepdims)
+    return np.nanmean(x, axis=whole_if_zero_d(x, axis), keepdims=keepdims)
 
 
 @nanmean.vjp
 def _nanmean(g, out, x, axis=None, keepdims=False):
     """d nanmean(x)/dx_i = 1/m where x_i is a number (m the numbers averaged), 0 at NaN."""
-    axis = _zero_d_axis(x, axis)
+    axis = whole_if_zero_d(x, axis)
     numbers = ~np.isnan(x)
     m = np.sum(numbers, axis=axis, keepdims=True)
     return np.where(numbers, g.reshape(kept_shape(x.shape, axis)) / m, 0.0)
@@ -121,7 +108,7 @@ def _nanmean(g, out, x, axis=None, keepdims=False):
 
 @register("average")
 def average(a, weights, axis=None, keepdims=False):
-    axis = _zero_d_axis(a, axis)
+    axis = whole_if_zero_d(a, axis)
     w = np.broadcast_to(weights, np.shape(a)) if np.ndim(weights) == np.ndim(a) else weights
     return np.average(a, axis=axis, weights=w, keepdims=keepdims)
 
@@ -129,7 +116,7 @@ def average(a, weights, axis=None, keepdims=False):
 @average.vjp(argnum=0)
 def _average_a(g, out, a, weights, axis=None, keepdims=False):
     """d (sum(w a) / sum(w))/da_i = w_i / sum(w)."""
-    axis = _zero_d_axis(a, axis)
+    axis = whole_if_zero_d(a, axis)
     w = _weights_like(weights, a, axis)
     return g.reshape(kept_shape(a.shape, axis)) * w / np.sum(w, axis=axis, keepdims=True)
 
@@ -138,7 +125,7 @@ def _average_a(g, out, a, weights, axis=None, keepdims=False):
 def _average_weights(g, out, a, weights, axis=None, keepdims=False):
     """d (sum(w a) / sum(w))/dw_i = (a_i - average) / sum(w), summed over the other axes
     for 1-d weights along ``axis``."""
-    axis = _zero_d_axis(a, axis)
+    axis = whole_if_zero_d(a, axis)
     w = _weights_like(weights, a, axis)
     kept = kept_shape(a.shape, axis)
     full = g.reshape(kept) * (a - out.reshape(kept)) / np.sum(w, axis=axis, keepdims=True)

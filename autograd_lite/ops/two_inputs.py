@@ -12,8 +12,6 @@ import numpy as np
 from ..registry import register
 from .elementwise import share_ties
 
-LN2 = float(np.log(2.0))
-
 
 @register("hypot")
 def hypot(x, y):
