@@ -69,8 +69,7 @@ class ArrayMethods:
     def ravel(self) -> Any:
         return numpy.ravel(self)
 
-    def flatten(self) -> Any:
-        return numpy.ravel(self)
+    flatten = ravel  # both give a new array here (a gather), as ndarray.flatten does
 
     def repeat(self, repeats: Any, axis: Any = None) -> Any:
         return numpy.repeat(self, repeats, axis=axis)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -35,6 +36,7 @@ def rearranged(func: Callable[..., Any], x: Any, *args: Any, **kwargs: Any) -> A
 
 def _joined(func: Callable[..., Any], arrays: Sequence[Any], **kwargs: Any) -> Any:
     """``func(arrays, ...)`` for a numpy function that joins arrays (hstack, append, ...)."""
+    arrays = list(arrays)
     starts = np.cumsum([0] + [math.prod(np.shape(a)) for a in arrays])
     numbers = [_numbers(np.shape(a), int(s)) for a, s in zip(arrays, starts, strict=False)]
     index = np.asarray(func(numbers, **kwargs))
@@ -50,29 +52,22 @@ def _parts(func: Callable[..., Any], x: Any, *args: Any, **kwargs: Any) -> list[
     ]
 
 
-def _one_or_list(func: Callable[..., Any]) -> Callable[..., Any]:
-    """A wrapper for numpy's atleast_* and broadcast_arrays: one result per array given."""
-
-    def each(*arrays: Any, **kwargs: Any) -> Any:
-        if func is np.broadcast_arrays:
-            shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
-            return tuple(rearranged(np.broadcast_to, a, shape) for a in arrays)
-        results = [rearranged(func, a) for a in arrays]
-        return results[0] if len(results) == 1 else tuple(results)
-
-    each.__name__ = func.__name__
-    return each
+def _each(func: Callable[..., Any], *arrays: Any) -> Any:
+    """numpy's atleast_*: one result per array given (the result itself for one)."""
+    results = [rearranged(func, a) for a in arrays]
+    return results[0] if len(results) == 1 else tuple(results)
 
 
-def _mask(func: Callable[..., Any]) -> Callable[..., Any]:
+def broadcast_arrays(*arrays: Any) -> tuple[Any, ...]:
+    """``np.broadcast_arrays``: each array broadcast to the shape they share."""
+    shape = np.broadcast_shapes(*(np.shape(a) for a in arrays))
+    return tuple(rearranged(np.broadcast_to, a, shape) for a in arrays)
+
+
+def _masked(func: Callable[..., Any], m: Any, k: int = 0) -> Any:
     """tril and triu: the input where numpy's mask keeps it, else 0."""
-
-    def masked(m: Any, k: int = 0) -> Any:
-        keep = func(np.ones(np.shape(m)[-2:], dtype=bool), k)
-        return where(keep, m, 0.0)
-
-    masked.__name__ = func.__name__
-    return masked
+    keep = func(np.ones(np.shape(m)[-2:], dtype=bool), k)
+    return where(keep, m, 0.0)
 
 
 def diff(a: Any, n: int = 1, axis: int = -1) -> Any:
@@ -91,34 +86,9 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     return sum_(rearranged(np.diagonal, a, offset, axis1, axis2), axis=-1)
 
 
-def _gather(func: Callable[..., Any]) -> Callable[..., Any]:
-    def gathered(x: Any, *args: Any, **kwargs: Any) -> Any:
-        return rearranged(func, x, *args, **kwargs)
-
-    gathered.__name__ = func.__name__
-    gathered.__doc__ = f"``np.{func.__name__}`` on a Tensor, as a gather (see arrangement.py)."
-    return gathered
-
-
-def _joining(func: Callable[..., Any]) -> Callable[..., Any]:
-    def joining(arrays: Any, *args: Any, **kwargs: Any) -> Any:
-        return _joined(lambda numbers, **kw: func(numbers, *args, **kw), list(arrays), **kwargs)
-
-    joining.__name__ = func.__name__
-    return joining
-
-
 def append(arr: Any, values: Any, axis: Any = None) -> Any:
     """``np.append``: ``values`` after ``arr`` (both flattened when axis is None)."""
     return _joined(lambda n: np.append(n[0], n[1], axis=axis), [arr, values])
-
-
-def _splitting(func: Callable[..., Any]) -> Callable[..., Any]:
-    def splitting(x: Any, *args: Any, **kwargs: Any) -> list[Any]:
-        return _parts(func, x, *args, **kwargs)
-
-    splitting.__name__ = func.__name__
-    return splitting
 
 
 GATHERS = (
@@ -130,13 +100,13 @@ SPLITS = (np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit)
 
 # numpy function -> its version on Tensors
 ARRANGEMENTS: dict[Any, Callable[..., Any]] = {
-    **{f: _gather(f) for f in GATHERS},
-    **{f: _joining(f) for f in JOINS},
-    **{f: _splitting(f) for f in SPLITS},
-    **{f: _one_or_list(f) for f in (np.atleast_1d, np.atleast_2d, np.atleast_3d)},
-    np.broadcast_arrays: _one_or_list(np.broadcast_arrays),
-    np.tril: _mask(np.tril),
-    np.triu: _mask(np.triu),
+    **{f: partial(rearranged, f) for f in GATHERS},
+    **{f: partial(_joined, f) for f in JOINS},
+    **{f: partial(_parts, f) for f in SPLITS},
+    **{f: partial(_each, f) for f in (np.atleast_1d, np.atleast_2d, np.atleast_3d)},
+    np.broadcast_arrays: broadcast_arrays,
+    np.tril: partial(_masked, np.tril),
+    np.triu: partial(_masked, np.triu),
     np.diff: diff,
     np.trace: trace,
     np.append: append,
