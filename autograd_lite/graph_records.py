@@ -156,7 +156,8 @@ def read_graph(
     for t in order:
         node = add("tensor", "output" if t in is_output else _role(t))
         op_node = None if t.op is None else add("op", "op")
-        constants = [] if op_node is None else [_constant(add, x) for x in t.inputs]
+        # an op's constants are records too, counted as left out past the limit
+        constants = [] if t.op is None else [_constant(add, x) for x in t.inputs]
         if node is None:
             continue
         _describe_tensor(node, t, show_data, show_grad)

@@ -331,6 +331,14 @@ def test_truncation_keeps_the_nodes_nearest_the_outputs():
     assert ("n5", "n4", "") in edge_set(graph)
 
 
+def test_truncation_counts_the_constants_of_the_ops_it_leaves_out():
+    y = leaf(1.0, "x")
+    for _ in range(10):
+        y = y * 2.0
+    graph = records(y, max_nodes=5, show_data=False)
+    assert graph["omitted"] == 26  # 31 nodes: 11 tensors, 10 ops and their 10 constants
+
+
 def test_a_100000_node_chain_is_cut_without_recursion():
     x = leaf(0.5, "x")
     y = x
