@@ -157,7 +157,7 @@ def _rule_arguments(t: Node, recorded: bool) -> tuple[Any, Any, Any]:
         )
     replaced = None if t._hold is None else t._hold.replaced()
     if replaced is not None:
-        raise stale_input_error(op.name, t._inputs, saved, replaced)
+        raise stale_input_error(op.name, t._inputs, *replaced)
     if recorded:  # rules run on Tensors, so that they are recorded
         return t, t._inputs, None
     if op.returns_extra:

@@ -34,17 +34,18 @@ class Hold:
     backward drops it with itself (``__del__``).
     """
 
-    __slots__ = ("arrays",)
+    __slots__ = ("arrays", "argnums")
 
     def __init__(self, inputs: Any, saved: Any) -> None:
-        """Hold the arrays in ``saved`` (aligned with the node's ``inputs``; it may end with
-        the op's extra) that are a leaf's or a constant: other ops' outputs are read-only
-        already, and an input kept as its Tensor, for its shape, holds no array."""
+        """Hold the arrays in ``saved`` (one per input of the node) that are a leaf's or a
+        constant: other ops' outputs are read-only already, and an input kept as its
+        Tensor, for its shape, holds no array. ``argnums`` says whose each one is."""
         # Kept from the start, so that a Ctrl-C in the loop leaves __del__ a list to release.
         self.arrays: list[np.ndarray] = []
+        self.argnums: list[int] = []
         held, counts = self.arrays, _counts
         with _lock:
-            for x, a in zip(inputs, saved, strict=False):
+            for i, (x, a) in enumerate(zip(inputs, saved, strict=True)):
                 if type(a) is not np.ndarray or not (x is a or x._op is None):
                     continue
                 key = id(a)
@@ -57,6 +58,7 @@ class Hold:
                 else:
                     continue  # read-only already, and not by us: nothing to undo later
                 held.append(a)
+                self.argnums.append(i)
 
     def __del__(self) -> None:
         lock, counts = _lock, _counts
@@ -78,12 +80,13 @@ class Hold:
                 except ValueError:  # its base was made read-only since
                     pass
 
-    def replaced(self) -> np.ndarray | None:
-        """An array of this hold that a writer replaced since the node was recorded."""
+    def replaced(self) -> tuple[int, np.ndarray] | None:
+        """An array of this hold that a writer replaced since the node was recorded, with the
+        position of the input it belongs to."""
         if _replaced:
-            for a in self.arrays:
+            for i, a in zip(self.argnums, self.arrays, strict=True):
                 if id(a) in _replaced:
-                    return a
+                    return i, a
         return None
 
 
@@ -105,9 +108,9 @@ def writable(t: Any) -> np.ndarray:
     return t.data
 
 
-def stale_input_error(op_name: str, inputs: Any, saved: Any, array: np.ndarray) -> RuntimeError:
-    """The error for a backward through a node whose saved ``array`` a writer replaced."""
-    i = next(k for k, d in enumerate(saved) if d is array)
+def stale_input_error(op_name: str, inputs: Any, i: int, array: np.ndarray) -> RuntimeError:
+    """The error for a backward through a node whose input ``i``'s saved ``array`` a writer
+    replaced."""
     x = inputs[i]
     what = f"tensor {x.name!r}" if getattr(x, "name", None) else "a tensor"
     return RuntimeError(

@@ -115,6 +115,24 @@ def test_optimizer_step_between_two_backward_passes_of_a_retained_graph(make):
         y.backward()
 
 
+@pytest.mark.parametrize(
+    ("forward", "op"),
+    [
+        (lambda w: w.reshape(4).sum(), "reshape"),  # a view of w: guarded though not read
+        (lambda w: al.cross_entropy(w, np.array([0, 1])), "cross_entropy"),  # with an extra
+    ],
+)
+def test_a_step_before_backward_names_the_op_and_input_whatever_the_node_keeps(forward, op):
+    w = al.tensor(np.ones((2, 2)), requires_grad=True, name="W")
+    loss = forward(w)
+    w.grad = np.ones((2, 2))
+    optim.SGD([w], lr=0.1).step()
+    with pytest.raises(
+        RuntimeError, match=rf"op '{op}': its input 0 \(tensor 'W'.*changed in place"
+    ):
+        loss.backward()
+
+
 def test_a_kept_forward_pass_does_not_block_training_but_its_backward_raises():
     w = al.tensor([1.0, 2.0], requires_grad=True)
     opt = optim.SGD([w], lr=0.5)
