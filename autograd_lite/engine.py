@@ -174,6 +174,8 @@ def fit(gx: Any, x: Node, op_name: str, argnum: int, g: Any) -> Any:
     data = x.data
     if gx.shape != data.shape:
         gx = unbroadcast(gx, data.shape, op_name, argnum)
+        if isinstance(gx, np.generic):  # numpy's sum to shape () gives a scalar
+            gx = np.asarray(gx)
     if gx.dtype is not data.dtype and gx.dtype != data.dtype:
         gx = gx.astype(data.dtype)
     if x._op is None and type(gx) is np.ndarray and (gx is g or gx.base is not None):

@@ -266,6 +266,8 @@ def _stack_rows(rows: list[Any], out_shape: tuple[int, ...], arg: Any) -> Any:
         from .ops import stack
 
         return stack(*rows, axis=0).reshape(out_shape + in_shape)
+    if not rows:  # an empty output: an empty Jacobian
+        return np.zeros(out_shape + in_shape, np.result_type(arg, np.float64))
     return np.stack(rows).reshape(out_shape + in_shape)
 
 

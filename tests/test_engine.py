@@ -348,3 +348,9 @@ def test_numpy_functions_on_tensors_record_the_op():
     assert isinstance(y, al.Tensor) and y.op.name == "sum"
     y.backward()
     np.testing.assert_allclose(x.grad, np.exp([1.0, 2.0]))
+
+
+def test_the_gradient_of_a_0d_leaf_summed_from_a_broadcast_is_an_array():
+    x = al.tensor(2.0, requires_grad=True)
+    (x + np.zeros(3)).sum().backward()
+    assert type(x.grad) is np.ndarray and x.grad.shape == () and x.grad == 3.0

@@ -66,6 +66,11 @@ def assert_gradients_close(
             continue
         numeric = numeric_vjp(f, arrays_, i, g, EPS)
         analytic = t.grad if t.grad is not None else np.zeros_like(numeric)
+        if type(analytic) is not np.ndarray:
+            raise AssertionError(
+                f"gradient of input {i} is a {type(analytic).__name__}, not a numpy array"
+                + (" (does reads= leave out an input a rule reads?)" * isinstance(analytic, Tensor))
+            )
         bad = mismatches(analytic, numeric, tolerance, rtol or RTOL)
         if bad.any():
             j = tuple(int(k) for k in np.argwhere(bad)[0])
