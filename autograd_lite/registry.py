@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from .inplace import Hold
+from .op_errors import complex_error, op_error
 from .switches import grad_mode
 from .tensor import Tensor, new_tensor
 
@@ -149,6 +150,8 @@ class Op:
         """The output as a node that keeps what the rules read: its own data, read-only, and
         the arrays of the inputs named by ``reads`` (the others as themselves, for their
         shapes), then the op's extra; saved leaf and constant arrays are held read-only."""
+        if out.dtype.kind == "c":
+            raise complex_error(self.name, arrays)
         reads = self.reads
         if reads is None:
             saved: Any = tuple(arrays)
@@ -277,24 +280,3 @@ def _reads_mask(
         )
     mask = tuple(n in reads for n in inputs)
     return None if all(mask) and not variadic else mask if any(mask) else ()
-
-
-def op_error(name: str, arrays: list[Any], exc: Exception) -> Exception:
-    """The forward's numpy error again, led by the op's name and the inputs' shapes."""
-    shapes = " and ".join(_describe(d) for d in arrays)
-    message = str(exc).removeprefix(f"{name}: ")  # numpy's and our forwards' own prefix
-    message = f"{name}: inputs of shape {shapes}: {message}"
-    if isinstance(exc, np.exceptions.AxisError):
-        return np.exceptions.AxisError(message)
-    for kind in (IndexError, TypeError, ValueError):
-        if isinstance(exc, kind):
-            return kind(message)
-    return exc
-
-
-def _describe(d: Any) -> str:
-    if isinstance(d, (np.ndarray, np.generic)):
-        return str(d.shape)
-    if isinstance(d, (int, float, bool)):
-        return "()"
-    return type(d).__name__

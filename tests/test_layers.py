@@ -16,7 +16,17 @@ from pathlib import Path
 import autograd_lite
 
 PACKAGE = Path(autograd_lite.__file__).parent
-CORE = {"node", "tensor", "tensor_methods", "registry", "engine", "switches", "interop", "inplace"}
+CORE = {
+    "node",
+    "tensor",
+    "tensor_methods",
+    "registry",
+    "op_errors",
+    "engine",
+    "switches",
+    "interop",
+    "inplace",
+}
 TOOLS = {
     "anomaly", "trace", "stability", "viz", "graph_records", "summaries", "jacobians",
     "functional", "gradcheck", "nn", "data", "commands", "testing", "plots", "training",
