@@ -100,6 +100,9 @@ from .ops import mod as remainder
 from .ops import round_ as round
 from .ops import stack_list as stack
 from .ops import sum_ as sum
+from .ops.contraction import dot, inner, kron, outer, tensordot, vdot
+from .ops.contraction import numpy_cross as cross
+from .ops.contraction import numpy_einsum as einsum
 from .registry import Op, get_op, list_ops, register, unregister
 from .stability import NumericalStabilityWarning
 from .switches import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -229,6 +232,14 @@ __all__ = [
     "logaddexp",
     "logaddexp2",
     "mod",
+    "cross",
+    "dot",
+    "einsum",
+    "inner",
+    "kron",
+    "outer",
+    "tensordot",
+    "vdot",
     "tensor",
     "transpose",
     "unregister",

@@ -120,6 +120,8 @@ def test_every_op_has_a_shape_rule_that_agrees_with_the_op():
         "max": ([(2, 3)], {}),
         "softmax": ([(2, 3)], {"axis": 0}),
         "average": ([(2, 3), (3,)], {"axis": 1}),
+        "einsum": ([(2, 3), (1, 3, 4)], {"subscripts": "ij,bjk->bik"}),
+        "cross": ([(2, 1, 3), (4, 3)], {}),
     }
     rng = np.random.default_rng(0)
     for name in al.list_ops():

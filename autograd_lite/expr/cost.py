@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..ops.contraction import index_sizes
 from .language import MAX_ELEMENTS, MAX_TOTAL_ELEMENTS, MAX_WORK, Program, refuse
 from .shapes import Shape, result_shape
 
@@ -60,6 +61,10 @@ def op_cost(name: str, shapes: Sequence[Shape], attrs: Mapping[str, Any], grad: 
         n = b[-1] if len(b) > 1 else 1
         gradient = max(gradient, batch * m * k, batch * k * n)  # g @ b.T and a.T @ g
         products = 2 * batch * m * k * n + MATRIX_WORK * batch
+    elif name == "einsum":  # numpy's loop runs over every combination of the indices
+        terms = str(attrs.get("subscripts", "")).partition("->")[0].split(",")
+        products = 2 * len(terms) * math.prod(index_sizes(terms, shapes).values())
+        gradient = max(gradient, products)
     else:
         products = 0
     weight = ELEMENT_WORK * HEAVIER.get(name, 1)

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
+from ..ops.contraction import index_sizes
+
 Shape = tuple[int, ...]
 
 ELEMENTWISE = frozenset(
@@ -175,6 +177,21 @@ def _cumsum(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
     return shape
 
 
+def _einsum(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    """The output indices' sizes, from the spelled-out subscripts the op records."""
+    inputs, _, output = str(attrs.get("subscripts", "")).partition("->")
+    sizes = index_sizes(inputs.split(","), shapes)
+    return tuple(sizes[c] for c in output)
+
+
+def _cross(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    a, b = shapes[0], shapes[1]
+    axis = attrs.get("axis", -1)
+    if not a or not b or a[axis] != 3 or b[axis] != 3:
+        raise ValueError("cross needs vectors of 3 components along the axis")
+    return tuple(np.broadcast_shapes(a, b))
+
+
 _VIEW_RULES: dict[str, Callable[[np.ndarray, Mapping[str, Any]], np.ndarray]] = {
     "reshape": _reshape,
     "transpose": _transpose,
@@ -193,4 +210,6 @@ _RULES: dict[str, Callable[[Sequence[Shape], Mapping[str, Any]], Shape]] = {
     "stack": _stack,
     "add_at": _add_at,
     "cumsum": _cumsum,
+    "einsum": _einsum,
+    "cross": _cross,
 }

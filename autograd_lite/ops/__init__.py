@@ -9,6 +9,7 @@ import numpy as np
 
 from .activation import cross_entropy, log_softmax, softmax
 from .arrangement import ARRANGEMENTS
+from .contraction import CONTRACTIONS, cross, einsum
 from .elementwise import (
     abs_,
     add,
@@ -168,6 +169,7 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.concatenate: concatenate_list,
     np.stack: stack_list,
     **ARRANGEMENTS,
+    **CONTRACTIONS,
 }
 
 __all__ = [
@@ -193,10 +195,12 @@ __all__ = [
     "copysign",
     "cos",
     "cosh",
+    "cross",
     "cross_entropy",
     "cumsum",
     "deg2rad",
     "divide",
+    "einsum",
     "exp",
     "exp2",
     "expand_dims",

@@ -41,6 +41,7 @@ from .draws import (
     where_calls,
 )
 from .math_specs import MATH_SPECS
+from .products import cross_calls, cross_layouts, einsum_calls, einsum_layouts, ref_einsum
 from .references import (
     ref_add_at,
     ref_average,
@@ -233,6 +234,10 @@ SPECS: list[OpSpec] = [
     OpSpec("stack", lambda *xs, axis=0: np.stack(xs, axis), stack_calls(), fixed.stack()),
     OpSpec("getitem", lambda x, index: x[index], getitem_calls(), fixed.getitem()),
     OpSpec("add_at", ref_add_at, add_at_calls(), fixed.add_at()),
+    OpSpec("einsum", ref_einsum, einsum_calls(), einsum_layouts()),
+    OpSpec(
+        "cross", lambda a, b, axis=-1: np.cross(a, b, axis=axis), cross_calls(), cross_layouts()
+    ),
 ]
 
 SPECS += MATH_SPECS
