@@ -174,8 +174,6 @@ def fit(gx: Any, x: Node, op_name: str, argnum: int, g: Any) -> Any:
     data = x.data
     if gx.shape != data.shape:
         gx = unbroadcast(gx, data.shape, op_name, argnum)
-        if isinstance(gx, np.generic):  # numpy's sum to shape () gives a scalar
-            gx = np.asarray(gx)
     if gx.dtype is not data.dtype and gx.dtype != data.dtype:
         gx = gx.astype(data.dtype)
     if x._op is None and type(gx) is np.ndarray and (gx is g or gx.base is not None):
@@ -204,6 +202,8 @@ def unbroadcast(g: Any, shape: tuple[int, ...], op_name: str = "?", argnum: int 
     total = np.add.reduce if type(g) is np.ndarray else type(g).sum
     if lead > 0:
         g = total(g, axis=tuple(range(lead)))
+        if isinstance(g, np.generic):  # numpy's sum to shape () gives a scalar
+            g = np.asarray(g)
     if lead >= 0 and g.shape != shape:
         stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
         g = total(g, axis=stretched, keepdims=True)
