@@ -63,8 +63,10 @@ def op_cost(name: str, shapes: Sequence[Shape], attrs: Mapping[str, Any], grad: 
         products = 2 * batch * m * k * n + MATRIX_WORK * batch
     elif name == "einsum":  # numpy's loop runs over every combination of the indices
         terms = str(attrs.get("subscripts", "")).partition("->")[0].split(",")
-        products = 2 * len(terms) * math.prod(index_sizes(terms, shapes).values())
-        gradient = max(gradient, products)
+        index = index_sizes(terms, shapes)
+        products = 2 * len(terms) * math.prod(index.values())
+        # an operand's gradient has its indices at their broadcast sizes
+        gradient = max(gradient, *(math.prod(index[c] for c in set(t)) for t in terms))
     else:
         products = 0
     weight = ELEMENT_WORK * HEAVIER.get(name, 1)
