@@ -60,9 +60,7 @@ def _einsum(g, out, *operands, argnum, subscripts="", optimize=False):
 def index_sizes(terms: Sequence[str], shapes: Sequence[tuple[int, ...]]) -> dict[str, int]:
     """Each index's size: the largest over the operands, since size-1 axes broadcast; a
     ValueError when the subscripts do not fit the shapes."""
-    if len(terms) != len(shapes) or any(
-        len(t) != len(s) for t, s in zip(terms, shapes, strict=True)
-    ):
+    if [len(t) for t in terms] != [len(s) for s in shapes]:
         raise ValueError(f"einsum: subscripts {list(terms)} do not fit shapes {list(shapes)}")
     sizes: dict[str, int] = {}
     for term, shape in zip(terms, shapes, strict=True):
@@ -141,12 +139,10 @@ def _from_interleaved(args: Sequence[Any]) -> tuple[str, Sequence[Any]]:
     def term(sublist: Any) -> str:
         return "".join("..." if s is Ellipsis else order[s] for s in sublist)
 
-    operands, subs = args[0::2], args[1::2]
-    if len(args) % 2 == 0:  # pairs only: an implicit output
-        return ",".join(term(s) for s in subs), operands
-    operands, subs = args[0:-1:2], args[1:-1:2]  # an odd count: the last list is the output
-    subscripts = ",".join(term(s) for s in subs) + "->" + term(args[-1])
-    return subscripts, operands
+    output = ""
+    if len(args) % 2:  # an odd count: the last list is the output
+        output, args = "->" + term(args[-1]), args[:-1]
+    return ",".join(term(s) for s in args[1::2]) + output, args[0::2]
 
 
 def _letters(n: int, start: int = 0) -> str:
