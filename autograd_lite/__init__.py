@@ -116,13 +116,14 @@ except _metadata.PackageNotFoundError:  # imported from a source tree that was n
     __version__ = "0+unknown"
 
 # isort: off
-from . import data, nn, optim  # these build on the engine above, so they come last
+from . import data, linalg, nn, optim  # these build on the engine above, so they come last
 # isort: on
 
 
 __all__ = [
     "__version__",
     "data",
+    "linalg",
     "nn",
     "optim",
     "check_local",

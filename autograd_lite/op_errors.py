@@ -13,9 +13,9 @@ def op_error(name: str, arrays: list[Any], exc: Exception) -> Exception:
     shapes = " and ".join(_describe(d) for d in arrays)
     message = str(exc).removeprefix(f"{name}: ")  # numpy's and our forwards' own prefix
     message = f"{name}: inputs of shape {shapes}: {message}"
-    if isinstance(exc, np.exceptions.AxisError):
-        return np.exceptions.AxisError(message)
-    for kind in (IndexError, TypeError, ValueError):
+    # the most specific kind first: AxisError and LinAlgError are ValueErrors users catch
+    kinds = (np.exceptions.AxisError, np.linalg.LinAlgError, IndexError, TypeError, ValueError)
+    for kind in kinds:
         if isinstance(exc, kind):
             return kind(message)
     return exc

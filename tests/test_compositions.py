@@ -21,6 +21,7 @@ import pytest
 import autograd_lite as al
 from autograd_lite.ops.arrangement import ARRANGEMENTS
 from autograd_lite.ops.contraction import CONTRACTIONS, explicit_subscripts
+from autograd_lite.ops.matrices import MATRICES
 from autograd_lite.testing.layouts import strided
 
 RNG = np.random.default_rng(0)
@@ -28,6 +29,17 @@ RNG = np.random.default_rng(0)
 
 def values(*shape: int) -> np.ndarray:
     return RNG.uniform(-2, 2, shape)
+
+
+def invertible(*shape: int) -> np.ndarray:
+    """A stack of well-conditioned matrices, some with a negative determinant."""
+    return values(*shape) + 3 * np.eye(shape[-1]) * np.sign(values(shape[-1]))
+
+
+def symmetric(*shape: int) -> np.ndarray:
+    """Positive definite matrices, with other values in the triangle cholesky does not read."""
+    m = values(*shape)
+    return np.tril(m @ np.swapaxes(m, -1, -2) + np.eye(shape[-1])) + np.triu(values(*shape), 1)
 
 
 # numpy function -> calls: (inputs, a function of the inputs that calls it)
@@ -114,6 +126,33 @@ TABLE: dict[Any, list[tuple[list[np.ndarray], Callable[..., Any]]]] = {
         ([values(3, 2), values(3, 2)], lambda a, b: np.cross(a, b, axis=0)),
         ([values(2, 3), values(3, 2)], lambda a, b: np.cross(a, b, axisa=1, axisb=0, axisc=1)),
     ],
+    # np.linalg: its functions that are ops, through numpy's names; then the compositions
+    np.linalg.inv: [([invertible(2, 3, 3)], np.linalg.inv)],
+    np.linalg.det: [([invertible(3, 3)], np.linalg.det)],
+    np.linalg.solve: [([invertible(2, 3, 3), values(3)], np.linalg.solve)],
+    np.linalg.cholesky: [([symmetric(2, 3, 3)], np.linalg.cholesky)],
+    np.linalg.slogdet: [
+        ([invertible(4, 3, 3)], lambda a: (lambda r: r.sign * r.logabsdet)(np.linalg.slogdet(a)))
+    ],
+    np.linalg.eigh: [
+        ([symmetric(2, 3, 3)], lambda a: list(np.linalg.eigh(a))),
+        ([symmetric(3, 3)], lambda a: list(np.linalg.eigh(a, UPLO="U"))),
+    ],
+    np.linalg.eigvalsh: [([symmetric(2, 3, 3)], np.linalg.eigvalsh)],
+    np.linalg.matrix_power: [
+        ([invertible(2, 3, 3)], lambda a: np.linalg.matrix_power(a, 5)),
+        ([invertible(3, 3)], lambda a: np.linalg.matrix_power(a, -2)),
+        ([invertible(1, 1)], lambda a: np.linalg.matrix_power(a, 1)),
+    ],
+    np.linalg.norm: [
+        ([values(3, 4)], np.linalg.norm),  # Frobenius
+        ([values(2, 3, 4)], lambda x: np.linalg.norm(x, axis=(0, 2), keepdims=True)),
+        ([values(2, 3, 4)], lambda x: np.linalg.norm(x, 1, axis=1)),
+        ([values(5)], lambda x: np.linalg.norm(x, np.inf)),
+        ([values(2, 3)], lambda x: np.linalg.norm(x, -np.inf, axis=0)),
+        ([values(0, 3)], lambda x: np.linalg.norm(x, axis=0)),
+        ([values()], np.linalg.norm),
+    ],
 }
 CALLS = [
     pytest.param(inputs, f, id=f"{func.__name__}-{k}")
@@ -138,7 +177,7 @@ def _sum_all(out: Any) -> Any:
 
 
 def test_every_composition_has_an_entry():
-    assert set(ARRANGEMENTS) | set(CONTRACTIONS) == set(TABLE)
+    assert set(ARRANGEMENTS) | set(CONTRACTIONS) | set(MATRICES) | {np.linalg.norm} == set(TABLE)
 
 
 @pytest.mark.parametrize(("inputs", "f"), CALLS)

@@ -122,14 +122,21 @@ def test_every_op_has_a_shape_rule_that_agrees_with_the_op():
         "average": ([(2, 3), (3,)], {"axis": 1}),
         "einsum": ([(2, 3), (1, 3, 4)], {"subscripts": "ij,bjk->bik"}),
         "cross": ([(2, 1, 3), (4, 3)], {}),
+        "norm": ([(2, 3, 4)], {"ord": 1, "axis": (0, 2), "keepdims": True}),
+        "solve": ([(2, 1, 3, 3), (4, 3, 2)], {}),
     }
+    square = {"inv", "det", "logabsdet", "solve", "cholesky", "eigh"}  # positive definite
     rng = np.random.default_rng(0)
     for name in al.list_ops():
         in_shapes, attrs = examples.get(name, ([(2, 1), (3,)][: al.get_op(name).n_inputs], {}))
+        if name in square and name not in examples:
+            in_shapes = [(2, 3, 3)]
         if name == "cross_entropy":
             args = [rng.standard_normal(in_shapes[0]), rng.integers(0, 3, in_shapes[1])]
         else:
             args = [np.abs(rng.standard_normal(s)) + 0.5 for s in in_shapes]
+        if name in square:
+            args[0] = args[0] @ np.swapaxes(args[0], -1, -2) + np.eye(3)
         with np.errstate(invalid="ignore"):  # arcsin(1.7) is nan: only the shape counts here
             expected = np.shape(al.get_op(name)(*args, **attrs))
         assert shapes.result_shape(name, in_shapes, attrs) == expected, name

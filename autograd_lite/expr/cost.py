@@ -22,6 +22,8 @@ from .language import MAX_ELEMENTS, MAX_TOTAL_ELEMENTS, MAX_WORK, Program, refus
 from .shapes import Shape, result_shape
 
 MATMUL = ("matmul", "linear")
+# Ops that factor each matrix of a stack: about n^3 products each, forward and backward.
+FACTORINGS = ("inv", "det", "logabsdet", "solve", "cholesky", "eigh")
 # Work of an op that is not a product, per element of its inputs and result, forward and
 # backward (an exp, its rule's product with g, the engine's sum back to the input's shape);
 # measured against matmul's: on one machine either kind of work ran at about 1e10 per second.
@@ -67,6 +69,10 @@ def op_cost(name: str, shapes: Sequence[Shape], attrs: Mapping[str, Any], grad: 
         products = 2 * len(terms) * math.prod(index.values())
         # an operand's gradient has its indices at their broadcast sizes
         gradient = max(gradient, *(math.prod(index[c] for c in set(t)) for t in terms))
+    elif name in FACTORINGS:
+        a = shapes[0]
+        columns = shapes[1][-1] if name == "solve" and len(shapes[1]) > 1 else 1
+        products = math.prod(a[:-2]) * (2 * a[-1] ** 2 * (a[-1] + columns) + MATRIX_WORK)
     else:
         products = 0
     weight = ELEMENT_WORK * HEAVIER.get(name, 1)

@@ -28,7 +28,7 @@ ELEMENTWISE = frozenset(
     "rad2deg arctan2 copysign floor_divide fmax fmin fmod heaviside hypot logaddexp logaddexp2 "
     "mod".split()
 )
-REDUCTIONS = frozenset("sum mean max min logsumexp var std ptp nansum nanmean average".split())
+REDUCTIONS = frozenset("sum mean max min logsumexp var std ptp nansum nanmean average norm".split())
 VIEWS = frozenset("reshape transpose squeeze expand_dims broadcast_to getitem".split())
 
 
@@ -192,6 +192,29 @@ def _cross(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
     return tuple(np.broadcast_shapes(a, b))
 
 
+def _square(shape: Shape) -> Shape:
+    """A stack of square matrices' shape; a ValueError for any other."""
+    if len(shape) < 2 or shape[-1] != shape[-2]:
+        raise ValueError(f"{shape} is not a square matrix or a stack of them")
+    return shape
+
+
+def _solve(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    a, b = _square(shapes[0]), shapes[1]
+    if len(b) == 1:  # one column
+        if b[0] != a[-1]:
+            raise ValueError(f"solve: {a} and {b} do not fit")
+        return a[:-1]
+    if len(b) < 2 or b[-2] != a[-1]:
+        raise ValueError(f"solve: {a} and {b} do not fit")
+    return tuple(np.broadcast_shapes(a[:-2], b[:-2])) + b[-2:]
+
+
+def _eigh(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    a = _square(shapes[0])
+    return a[:-2] + (a[-1] + 1, a[-1])  # the eigenvalues' row above the eigenvectors
+
+
 _VIEW_RULES: dict[str, Callable[[np.ndarray, Mapping[str, Any]], np.ndarray]] = {
     "reshape": _reshape,
     "transpose": _transpose,
@@ -212,4 +235,10 @@ _RULES: dict[str, Callable[[Sequence[Shape], Mapping[str, Any]], Shape]] = {
     "cumsum": _cumsum,
     "einsum": _einsum,
     "cross": _cross,
+    "inv": lambda shapes, attrs: _square(shapes[0]),
+    "cholesky": lambda shapes, attrs: _square(shapes[0]),
+    "det": lambda shapes, attrs: _square(shapes[0])[:-2],
+    "logabsdet": lambda shapes, attrs: _square(shapes[0])[:-2],
+    "solve": _solve,
+    "eigh": _eigh,
 }

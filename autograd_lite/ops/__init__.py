@@ -43,6 +43,8 @@ from .logs_and_powers import (
     reciprocal,
     square,
 )
+from .matrices import MATRICES, cholesky, det, eigh_stacked, inv, logabsdet, solve
+from .norms import norm, numpy_norm
 from .reduce import logsumexp, max_, mean, min_, sum_
 from .rounding import ceil, floor, round_, trunc
 from .shape import (
@@ -170,6 +172,8 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.stack: stack_list,
     **ARRANGEMENTS,
     **CONTRACTIONS,
+    **MATRICES,
+    np.linalg.norm: numpy_norm,
 }
 
 __all__ = [
@@ -189,6 +193,7 @@ __all__ = [
     "broadcast_to",
     "cbrt",
     "ceil",
+    "cholesky",
     "clip",
     "concatenate",
     "concatenate_list",
@@ -199,7 +204,9 @@ __all__ = [
     "cross_entropy",
     "cumsum",
     "deg2rad",
+    "det",
     "divide",
+    "eigh_stacked",
     "einsum",
     "exp",
     "exp2",
@@ -213,12 +220,14 @@ __all__ = [
     "getitem",
     "heaviside",
     "hypot",
+    "inv",
     "linear",
     "log",
     "log10",
     "log1p",
     "log2",
     "log_softmax",
+    "logabsdet",
     "logaddexp",
     "logaddexp2",
     "logsumexp",
@@ -233,6 +242,7 @@ __all__ = [
     "nanmean",
     "nansum",
     "negative",
+    "norm",
     "power",
     "ptp",
     "rad2deg",
@@ -245,6 +255,7 @@ __all__ = [
     "sin",
     "sinh",
     "softmax",
+    "solve",
     "sqrt",
     "square",
     "squeeze",

@@ -41,6 +41,7 @@ from .draws import (
     where_calls,
 )
 from .math_specs import MATH_SPECS
+from .matrices import MATRIX_SPECS
 from .products import cross_calls, cross_layouts, einsum_calls, einsum_layouts, ref_einsum
 from .references import (
     ref_add_at,
@@ -240,5 +241,5 @@ SPECS: list[OpSpec] = [
     ),
 ]
 
-SPECS += MATH_SPECS
+SPECS += MATH_SPECS + MATRIX_SPECS
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
