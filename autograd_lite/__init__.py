@@ -97,12 +97,15 @@ from .ops import concatenate_list as concatenate
 from .ops import max_ as max
 from .ops import min_ as min
 from .ops import mod as remainder
+from .ops import numpy_sort as sort
 from .ops import round_ as round
 from .ops import stack_list as stack
 from .ops import sum_ as sum
 from .ops.contraction import dot, inner, kron, outer, tensordot, vdot
 from .ops.contraction import numpy_cross as cross
 from .ops.contraction import numpy_einsum as einsum
+from .ops.order import median, partition, percentile, quantile
+from .ops.prod import cumprod, prod
 from .registry import Op, get_op, list_ops, register, unregister
 from .stability import NumericalStabilityWarning
 from .switches import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -241,6 +244,13 @@ __all__ = [
     "outer",
     "tensordot",
     "vdot",
+    "cumprod",
+    "median",
+    "partition",
+    "percentile",
+    "prod",
+    "quantile",
+    "sort",
     "tensor",
     "transpose",
     "unregister",

@@ -43,6 +43,12 @@ class ArrayMethods:
     def cumsum(self, axis: Any = None) -> Any:
         return numpy.cumsum(self, axis=axis)
 
+    def prod(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return numpy.prod(self, axis=axis, keepdims=keepdims)
+
+    def cumprod(self, axis: Any = None) -> Any:
+        return numpy.cumprod(self, axis=axis)
+
     def reshape(self, *shape: Any) -> Any:
         if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
             shape = tuple(shape[0])

@@ -22,6 +22,7 @@ import autograd_lite as al
 from autograd_lite.ops.arrangement import ARRANGEMENTS
 from autograd_lite.ops.contraction import CONTRACTIONS, explicit_subscripts
 from autograd_lite.ops.matrices import MATRICES
+from autograd_lite.ops.order import ORDERS
 from autograd_lite.testing.layouts import strided
 
 RNG = np.random.default_rng(0)
@@ -153,6 +154,24 @@ TABLE: dict[Any, list[tuple[list[np.ndarray], Callable[..., Any]]]] = {
         ([values(0, 3)], lambda x: np.linalg.norm(x, axis=0)),
         ([values()], np.linalg.norm),
     ],
+    # the functions of the elements' order; values are distinct (ties have no derivative)
+    np.sort: [
+        ([values(2, 3, 4)], lambda x: np.sort(x, axis=1, kind="stable")),
+        ([values(2, 3)], lambda x: np.sort(x, axis=None)),
+    ],
+    np.partition: [([values(2, 5)], lambda x: np.sort(np.partition(x, 2, axis=1)[:, 2:]))],
+    np.median: [
+        ([values(2, 3, 4)], lambda x: np.median(x, axis=1)),  # the middle one of 3
+        ([values(2, 3, 4)], lambda x: np.median(x, axis=(0, 2), keepdims=True)),  # of 8
+        ([values(5)], np.median),
+        ([values(2, 0)], lambda x: np.median(x, axis=0)),
+    ],
+    np.quantile: [
+        ([values(2, 5)], lambda x: np.quantile(x, 0.3, axis=1)),
+        ([values(3, 4)], lambda x: np.quantile(x, [[0.0, 0.25], [0.9, 1.0]], axis=0)),
+        ([values(2, 3, 4)], lambda x: np.quantile(x, [0.5, 0.7], axis=(0, 2), keepdims=True)),
+    ],
+    np.percentile: [([values(4, 3)], lambda x: np.percentile(x, [10, 60], axis=0))],
 }
 CALLS = [
     pytest.param(inputs, f, id=f"{func.__name__}-{k}")
@@ -177,7 +196,10 @@ def _sum_all(out: Any) -> Any:
 
 
 def test_every_composition_has_an_entry():
-    assert set(ARRANGEMENTS) | set(CONTRACTIONS) | set(MATRICES) | {np.linalg.norm} == set(TABLE)
+    compositions = (
+        set(ARRANGEMENTS) | set(CONTRACTIONS) | set(MATRICES) | set(ORDERS) | {np.linalg.norm}
+    )
+    assert compositions == set(TABLE)
 
 
 @pytest.mark.parametrize(("inputs", "f"), CALLS)

@@ -28,7 +28,9 @@ ELEMENTWISE = frozenset(
     "rad2deg arctan2 copysign floor_divide fmax fmin fmod heaviside hypot logaddexp logaddexp2 "
     "mod".split()
 )
-REDUCTIONS = frozenset("sum mean max min logsumexp var std ptp nansum nanmean average norm".split())
+REDUCTIONS = frozenset(
+    "sum mean max min logsumexp var std ptp nansum nanmean average norm prod".split()
+)
 VIEWS = frozenset("reshape transpose squeeze expand_dims broadcast_to getitem".split())
 
 
@@ -177,6 +179,15 @@ def _cumsum(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
     return shape
 
 
+def _sort(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    """The input's shape; flattened when axis is None; a 0-d input has no axis to sort."""
+    shape, axis = tuple(shapes[0]), attrs.get("axis", -1)
+    if axis is None:
+        return (math.prod(shape),)
+    normalize_axis_index(axis, len(shape))
+    return shape
+
+
 def _einsum(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
     """The output indices' sizes, from the spelled-out subscripts the op records."""
     inputs, _, output = str(attrs.get("subscripts", "")).partition("->")
@@ -233,6 +244,8 @@ _RULES: dict[str, Callable[[Sequence[Shape], Mapping[str, Any]], Shape]] = {
     "stack": _stack,
     "add_at": _add_at,
     "cumsum": _cumsum,
+    "cumprod": _cumsum,
+    "sort": _sort,
     "einsum": _einsum,
     "cross": _cross,
     "inv": lambda shapes, attrs: _square(shapes[0]),

@@ -45,6 +45,8 @@ from .logs_and_powers import (
 )
 from .matrices import MATRICES, cholesky, det, eigh_stacked, inv, logabsdet, solve
 from .norms import norm, numpy_norm
+from .order import ORDERS, median, numpy_sort, partition, percentile, quantile, sort
+from .prod import cumprod, prod
 from .reduce import logsumexp, max_, mean, min_, sum_
 from .rounding import ceil, floor, round_, trunc
 from .shape import (
@@ -146,6 +148,8 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.logaddexp2: logaddexp2,
     np.mod: mod,
     np.cumsum: cumsum,
+    np.prod: prod,
+    np.cumprod: cumprod,
     np.ptp: ptp,
     np.std: std,
     np.var: var,
@@ -173,6 +177,7 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     **ARRANGEMENTS,
     **CONTRACTIONS,
     **MATRICES,
+    **ORDERS,
     np.linalg.norm: numpy_norm,
 }
 
@@ -202,6 +207,7 @@ __all__ = [
     "cosh",
     "cross",
     "cross_entropy",
+    "cumprod",
     "cumsum",
     "deg2rad",
     "det",
@@ -235,6 +241,7 @@ __all__ = [
     "max_",
     "maximum",
     "mean",
+    "median",
     "min_",
     "minimum",
     "mod",
@@ -243,8 +250,13 @@ __all__ = [
     "nansum",
     "negative",
     "norm",
+    "numpy_sort",
+    "partition",
+    "percentile",
     "power",
+    "prod",
     "ptp",
+    "quantile",
     "rad2deg",
     "reciprocal",
     "relu",
@@ -256,6 +268,7 @@ __all__ = [
     "sinh",
     "softmax",
     "solve",
+    "sort",
     "sqrt",
     "square",
     "squeeze",

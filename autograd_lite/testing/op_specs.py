@@ -42,6 +42,7 @@ from .draws import (
 )
 from .math_specs import MATH_SPECS
 from .matrices import MATRIX_SPECS
+from .prod_and_sort import PROD_AND_SORT_SPECS
 from .products import cross_calls, cross_layouts, einsum_calls, einsum_layouts, ref_einsum
 from .references import (
     ref_add_at,
@@ -241,5 +242,5 @@ SPECS: list[OpSpec] = [
     ),
 ]
 
-SPECS += MATH_SPECS + MATRIX_SPECS
+SPECS += MATH_SPECS + MATRIX_SPECS + PROD_AND_SORT_SPECS
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}

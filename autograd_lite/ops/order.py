@@ -1,0 +1,113 @@
+"""Functions of the elements' order: sort, whose gradient goes back through the
+permutation it applied, and median, quantile, percentile and partition built on it.
+
+Where elements tie, the permutation is numpy's stable one, so each tied element gets the
+gradient of the slot it was sorted into (torch's sort does the same). A median or quantile
+sends its gradient to the one or two elements it selects, weighted as it interpolates.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from ..registry import register
+from ..tensor import Tensor
+
+
+@register("sort")
+def sort(x, axis=-1):
+    return np.sort(x, axis=axis)
+
+
+@sort.vjp
+def _sort(g, out, x, axis=-1):
+    """d sort(x)_k/dx_i = 1 where x_i went to slot k: g read back in the input's order."""
+    if axis is None:
+        return _sort(g, out, x.reshape(-1), 0).reshape(x.shape)
+    data = x.data if isinstance(x, Tensor) else x
+    slot = np.argsort(np.argsort(data, axis=axis, kind="stable"), axis=axis)
+    return np.take_along_axis(g, slot, axis=axis)
+
+
+def numpy_sort(
+    a: Any, axis: Any = -1, kind: Any = None, order: Any = None, *, stable: Any = None
+) -> Any:
+    """``np.sort``: every ``kind`` gives the same values; ``order`` (fields) is refused."""
+    if order is not None:
+        raise TypeError("sort: order= sorts structured arrays' fields; a Tensor has none")
+    return sort(a, axis=axis)
+
+
+def partition(a: Any, kth: Any, axis: Any = -1, kind: Any = None, order: Any = None) -> Any:
+    """``np.partition``: the sorted array is one of the partitions numpy may return (the
+    kth element in its sorted place, no larger one before it, no smaller one after)."""
+    return numpy_sort(a, axis=axis, order=order)
+
+
+def quantile(
+    a: Any, q: Any, axis: Any = None, keepdims: bool = False, method: str = "linear", **kw: Any
+) -> Any:
+    """``np.quantile`` by numpy's default "linear" method: between the sorted elements at
+    positions floor and ceil of q (n - 1), weighted by the fraction. q is a constant in
+    [0, 1]; the result has q's dims first, then the reduced ones."""
+    if method != "linear" or kw:
+        extra = f"method={method!r}" if method != "linear" else ", ".join(kw)
+        raise TypeError(f"quantile: {extra} is not supported; the linear method is")
+    if isinstance(q, Tensor) and q.requires_grad:
+        raise TypeError("quantile: q is a constant here; pass q.data")
+    q = np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64)
+    if q.size and not (np.all(q >= 0) and np.all(q <= 1)):
+        raise ValueError(f"quantile: q must be in [0, 1], not {q.tolist()}")
+    rows, kept = _last_axis(a, axis)
+    n = rows.shape[-1]
+    if n == 0:
+        raise ValueError(f"quantile: of no elements (a of shape {np.shape(a)}, axis={axis!r})")
+    s = sort(rows)
+    position = q * (n - 1)
+    below = np.floor(position).astype(np.intp)
+    above = np.minimum(below + 1, n - 1)
+    frac = position - below
+    result = s[..., below] * (1 - frac) + s[..., above] * frac  # shape rest + q.shape
+    if q.ndim:
+        result = np.moveaxis(result, tuple(range(-q.ndim, 0)), tuple(range(q.ndim)))
+    return result.reshape(q.shape + kept) if keepdims else result
+
+
+def percentile(a: Any, q: Any, axis: Any = None, keepdims: bool = False, **kw: Any) -> Any:
+    """``np.percentile``: the quantile at q / 100."""
+    return quantile(a, np.asarray(q) / 100, axis=axis, keepdims=keepdims, **kw)
+
+
+def median(a: Any, axis: Any = None, keepdims: bool = False, **kw: Any) -> Any:
+    """``np.median``: the middle element, or the mean of the middle two, sorted; NaN (with
+    numpy's warning) over no elements."""
+    shape = np.shape(a)
+    axes = range(len(shape)) if axis is None else normalize_axis_tuple(axis, len(shape))
+    if any(shape[i] == 0 for i in axes):
+        return np.mean(a, axis=axis, keepdims=keepdims)
+    return quantile(a, 0.5, axis=axis, keepdims=keepdims, **kw)
+
+
+def _last_axis(a: Any, axis: Any) -> tuple[Any, tuple[int, ...]]:
+    """``a`` with the axes to reduce merged into one last axis, and the keepdims shape."""
+    shape = np.shape(a)
+    axes = tuple(range(len(shape))) if axis is None else normalize_axis_tuple(axis, len(shape))
+    rest = [i for i in range(len(shape)) if i not in axes]
+    kept = tuple(1 if i in axes else n for i, n in enumerate(shape))
+    moved = np.transpose(a, rest + list(axes)) if axes != tuple(range(len(shape))) else a
+    rows = np.reshape(moved, tuple(shape[i] for i in rest) + (math.prod(shape[i] for i in axes),))
+    return rows, kept
+
+
+ORDERS: dict[Any, Callable[..., Any]] = {
+    np.sort: numpy_sort,
+    np.partition: partition,
+    np.quantile: quantile,
+    np.percentile: percentile,
+    np.median: median,
+}
