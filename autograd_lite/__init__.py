@@ -104,6 +104,19 @@ from .ops import sum_ as sum
 from .ops.contraction import dot, inner, kron, outer, tensordot, vdot
 from .ops.contraction import numpy_cross as cross
 from .ops.contraction import numpy_einsum as einsum
+from .ops.creation import (
+    arange,
+    eye,
+    full,
+    full_like,
+    linspace,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    zeros,
+    zeros_like,
+)
 from .ops.order import median, partition, percentile, quantile
 from .ops.prod import cumprod, prod
 from .registry import Op, get_op, list_ops, register, unregister
@@ -251,6 +264,17 @@ __all__ = [
     "prod",
     "quantile",
     "sort",
+    "arange",
+    "eye",
+    "full",
+    "full_like",
+    "linspace",
+    "ones",
+    "ones_like",
+    "rand",
+    "randn",
+    "zeros",
+    "zeros_like",
     "tensor",
     "transpose",
     "unregister",

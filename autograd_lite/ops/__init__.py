@@ -10,6 +10,7 @@ import numpy as np
 from .activation import cross_entropy, log_softmax, softmax
 from .arrangement import ARRANGEMENTS
 from .contraction import CONTRACTIONS, cross, einsum
+from .creation import full_like, ones_like, zeros_like
 from .elementwise import (
     abs_,
     add,
@@ -178,6 +179,9 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     **CONTRACTIONS,
     **MATRICES,
     **ORDERS,
+    np.zeros_like: zeros_like,
+    np.ones_like: ones_like,
+    np.full_like: full_like,
     np.linalg.norm: numpy_norm,
 }
 
