@@ -119,6 +119,9 @@ from .ops.creation import (
 )
 from .ops.order import median, partition, percentile, quantile
 from .ops.prod import cumprod, prod
+from .ops.replacing import index_add, put_along_axis
+from .ops.replacing import numpy_nan_to_num as nan_to_num
+from .ops.trigonometric import sinc
 from .registry import Op, get_op, list_ops, register, unregister
 from .stability import NumericalStabilityWarning
 from .switches import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -264,6 +267,10 @@ __all__ = [
     "prod",
     "quantile",
     "sort",
+    "index_add",
+    "nan_to_num",
+    "put_along_axis",
+    "sinc",
     "arange",
     "eye",
     "full",

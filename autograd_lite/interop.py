@@ -14,6 +14,15 @@ from .switches import grad_mode
 
 FLOAT_KINDS = "f"
 INT_KINDS = "biu"
+# numpy's functions that write into their first argument, and what builds the result anew
+WRITES_IN_PLACE = {
+    np.put_along_axis: "al.put_along_axis(t, indices, values, axis)",
+    np.put: "al.put_along_axis(t.reshape(-1), indices, values, 0)",
+    np.place: "al.where(mask, values, t)",
+    np.putmask: "al.where(mask, values, t)",
+    np.copyto: "al.where(mask, src, t)",
+    np.fill_diagonal: "al.where(al.eye(n, dtype=bool), value, t)",
+}
 
 
 def as_array(data: Any, dtype: Any = None, requires_grad: bool = False) -> np.ndarray:
@@ -54,6 +63,17 @@ def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
     """
     flat = list(args) + list(kwargs.values())
     flat += [y for x in flat if isinstance(x, (list, tuple)) for y in x]
+    # a write into a Tensor, or of values that need a gradient; under no_grad, as torch
+    # allows, numpy writes into the data
+    written_or_lost = (args and isinstance(args[0], Node)) or any(
+        isinstance(x, Node) and x.requires_grad for x in flat
+    )
+    if func in WRITES_IN_PLACE and written_or_lost and grad_mode.enabled:
+        raise TypeError(
+            f"numpy.{name} writes into its first argument in place, and a Tensor's data does "
+            f"not change under its graph; use {WRITES_IN_PLACE[func]}, which returns a new "
+            "Tensor"
+        )
     result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
     if any(isinstance(x, Node) and x.requires_grad for x in flat) and _is_float(result):
         raise TypeError(

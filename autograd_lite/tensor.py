@@ -175,7 +175,8 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
     def __setitem__(self, index: Any, value: Any) -> None:
         raise TypeError(
             "a Tensor is not changed in place (t[i] = v): the graph would lose the value its "
-            "gradients read. Build a new tensor: al.where(mask, v, t), or "
+            "gradients read. Build a new tensor: al.where(mask, v, t), "
+            "al.put_along_axis(t, indices, v, axis), al.index_add(t, axis, index, v) or "
             "t + al.add_at(v - t[i], index=i, shape=t.shape); to change the data without a "
             "gradient, write t.data under al.no_grad() before any graph reads it"
         )

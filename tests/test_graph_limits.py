@@ -124,6 +124,7 @@ def test_every_op_has_a_shape_rule_that_agrees_with_the_op():
         "cross": ([(2, 1, 3), (4, 3)], {}),
         "norm": ([(2, 3, 4)], {"ord": 1, "axis": (0, 2), "keepdims": True}),
         "solve": ([(2, 1, 3, 3), (4, 3, 2)], {}),
+        "put_along_axis": ([(2, 3), (1, 2)], {"indices": np.array([[2, 0]]), "axis": 1}),
     }
     square = {"inv", "det", "logabsdet", "solve", "cholesky", "eigh"}  # positive definite
     rng = np.random.default_rng(0)

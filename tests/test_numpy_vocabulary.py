@@ -152,6 +152,47 @@ def test_order_functions_refuse_what_they_cannot_do_naming_it(call, message):
         call(t)
 
 
+def test_nan_to_num_passes_the_gradient_to_finite_elements_only():
+    x = al.tensor([np.nan, 1.5, np.inf, -np.inf], requires_grad=True)
+    y = np.nan_to_num(x)
+    np.testing.assert_array_equal(y.data, np.nan_to_num(x.data))  # numpy's defaults
+    y.backward(np.full(4, 2.0))  # no sum: the largest floats would overflow it
+    np.testing.assert_array_equal(x.grad, [0.0, 2.0, 0.0, 0.0])
+
+
+def test_put_along_axis_and_index_add_write_out_of_place():
+    x = al.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+    v = al.tensor([[10.0], [20.0]], requires_grad=True)
+    y = al.put_along_axis(x, np.array([[2], [0]]), v, axis=1)
+    np.testing.assert_array_equal(y.data, [[1.0, 2.0, 10.0], [20.0, 5.0, 6.0]])
+    np.testing.assert_array_equal(x.data, [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])  # unchanged
+    (y * np.arange(1.0, 7.0).reshape(2, 3)).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 2.0, 0.0], [0.0, 5.0, 6.0]])
+    np.testing.assert_array_equal(v.grad, [[3.0], [4.0]])
+    s = al.tensor([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]], requires_grad=True)
+    z = al.index_add(x, 1, [0, 0, 2], s)  # a repeated index adds up, as torch's
+    np.testing.assert_array_equal(z.data, [[4.0, 2.0, 6.0], [4.0, 5.0, 6.0]])
+    z.sum().backward()
+    np.testing.assert_array_equal(s.grad, np.ones((2, 3)))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda t: al.put_along_axis(t, np.array([[0, 0]]), 1.0, 1), "an index repeats"),
+        (lambda t: al.put_along_axis(t, np.array([0.5]), 1.0, 0), "give integers"),
+        (lambda t: al.index_add(t, 0, [0], t), "source of x's shape"),
+        (lambda t: np.put_along_axis(t, np.array([[0]]), 1.0, 1), "al.put_along_axis"),
+        (lambda t: np.fill_diagonal(t, 0.0), "writes into its first argument in place"),
+    ],
+)
+def test_writes_refuse_what_they_cannot_do_naming_what_to_use(call, message):
+    t = al.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    with pytest.raises((ValueError, TypeError, IndexError), match=message):
+        call(t)
+    np.testing.assert_array_equal(t.data, [[1.0, 2.0], [3.0, 4.0]])
+
+
 # The numpy functions that, given a Tensor, record the graph (ops.NUMPY_TO_OP): listed
 # here so that adding or losing one is a deliberate change. The README states the count.
 COVERED = """
@@ -166,7 +207,7 @@ square squeeze stack std subtract sum swapaxes take take_along_axis tan tanh ten
 transpose tril triu trunc var vdot vsplit vstack where
 cholesky det eigh eigvalsh inv matrix_power norm slogdet solve
 cumprod median partition percentile prod quantile sort
-zeros_like ones_like full_like
+zeros_like ones_like full_like nan_to_num sinc
 """.split()
 # Some that have no rule yet: given a tensor that requires grad they raise, naming themselves.
 REFUSED = [
@@ -181,7 +222,7 @@ def test_the_numpy_functions_the_dispatch_covers():
     from autograd_lite.ops import NUMPY_TO_OP
 
     assert sorted(f.__name__ for f in NUMPY_TO_OP) == sorted(COVERED)
-    assert len(COVERED) == 133
+    assert len(COVERED) == 135
 
 
 @pytest.mark.parametrize(("name", "call"), REFUSED, ids=[n for n, _ in REFUSED])

@@ -26,7 +26,7 @@ ELEMENTWISE = frozenset(
     "subtract tanh where clip astype sin cos tan arcsin arccos arctan sinh cosh arcsinh arccosh "
     "arctanh exp2 expm1 log2 log10 log1p square reciprocal cbrt floor ceil trunc round deg2rad "
     "rad2deg arctan2 copysign floor_divide fmax fmin fmod heaviside hypot logaddexp logaddexp2 "
-    "mod".split()
+    "mod sinc nan_to_num".split()
 )
 REDUCTIONS = frozenset(
     "sum mean max min logsumexp var std ptp nansum nanmean average norm prod".split()
@@ -245,6 +245,7 @@ _RULES: dict[str, Callable[[Sequence[Shape], Mapping[str, Any]], Shape]] = {
     "add_at": _add_at,
     "cumsum": _cumsum,
     "cumprod": _cumsum,
+    "put_along_axis": lambda shapes, attrs: tuple(shapes[0]),
     "sort": _sort,
     "einsum": _einsum,
     "cross": _cross,

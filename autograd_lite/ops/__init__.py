@@ -49,6 +49,7 @@ from .norms import norm, numpy_norm
 from .order import ORDERS, median, numpy_sort, partition, percentile, quantile, sort
 from .prod import cumprod, prod
 from .reduce import logsumexp, max_, mean, min_, sum_
+from .replacing import index_add, nan_to_num, numpy_nan_to_num, put, put_along_axis
 from .rounding import ceil, floor, round_, trunc
 from .shape import (
     add_at,
@@ -77,6 +78,7 @@ from .trigonometric import (
     deg2rad,
     rad2deg,
     sin,
+    sinc,
     sinh,
     tan,
 )
@@ -110,6 +112,8 @@ NUMPY_TO_OP: dict[Any, Callable[..., Any]] = {
     np.sqrt: sqrt,
     np.tanh: tanh,
     np.sin: sin,
+    np.sinc: sinc,
+    np.nan_to_num: numpy_nan_to_num,
     np.cos: cos,
     np.tan: tan,
     np.arcsin: arcsin,
@@ -230,6 +234,7 @@ __all__ = [
     "getitem",
     "heaviside",
     "hypot",
+    "index_add",
     "inv",
     "linear",
     "log",
@@ -250,16 +255,20 @@ __all__ = [
     "minimum",
     "mod",
     "multiply",
+    "nan_to_num",
     "nanmean",
     "nansum",
     "negative",
     "norm",
+    "numpy_nan_to_num",
     "numpy_sort",
     "partition",
     "percentile",
     "power",
     "prod",
     "ptp",
+    "put",
+    "put_along_axis",
     "quantile",
     "rad2deg",
     "reciprocal",
@@ -269,6 +278,7 @@ __all__ = [
     "sigmoid",
     "sign",
     "sin",
+    "sinc",
     "sinh",
     "softmax",
     "solve",

@@ -1,4 +1,5 @@
-"""Trigonometric and hyperbolic functions and their inverses, elementwise, as numpy's.
+"""Trigonometric and hyperbolic functions and their inverses, and sinc, elementwise, as
+numpy's.
 
 Each rule is written with numpy functions of the input or the saved output, so that on
 Tensors (a recorded backward) it records ops too and second derivatives work. Where the
@@ -154,3 +155,20 @@ def rad2deg(x):
 def _rad2deg(g, out, x):
     """d (x 180 / pi)/dx = 180 / pi."""
     return g * (180 / np.pi)
+
+
+@register("sinc")
+def sinc(x):
+    return np.sinc(x)
+
+
+@sinc.vjp
+def _sinc(g, out, x):
+    """d sinc(x)/dx = (cos(pi x) - sinc(x)) / x, 0 at 0; near 0 (|x| < 0.01), where that
+    difference cancels, its Taylor series -pi^2 x/3 + pi^4 x^3/30 - pi^6 x^5/840."""
+    near = np.abs(x) < 0.01
+    safe = np.where(near, 1.0, x)
+    far = (np.cos(np.pi * safe) - np.sinc(safe)) / safe
+    x2 = x * x
+    series = x * (-(np.pi**2) / 3 + x2 * (np.pi**4 / 30 - x2 * np.pi**6 / 840))
+    return g * np.where(near, series, far)

@@ -1,6 +1,6 @@
 """The op table's entries for numpy's elementwise mathematical functions: exponentials and
 logarithms in other bases, powers, rounding, the two-input functions and the trigonometric
-and hyperbolic ones (ops/logs_and_powers.py, rounding.py, two_inputs.py, trigonometric.py).
+and hyperbolic ones and sinc (ops/logs_and_powers.py, rounding.py, two_inputs.py, trigonometric.py).
 Each draws its inputs inside the function's domain and away from its jumps and cuts."""
 
 from __future__ import annotations
@@ -9,11 +9,14 @@ import numpy as np
 from hypothesis import strategies as st
 
 from . import layouts as fixed
-from .calls import OpSpec
+from .calls import Call, OpSpec
 from .draws import away_from_zero, binary, lattice, positive, reals, unary
 
 # Divisors for the remainders: no multiple of one lies on the lattice 0.1 k + 0.03, |k| <= 20.
 DIVISORS = [0.713, 1.3717, 2.1931, -0.713, -1.3717, -2.1931]
+
+# 0, either side of where sinc's rule switches to its series (|x| = 0.01), and integers
+SINC_NEAR_ZERO = np.array([[0.0, 1e-9, -0.005, 0.0099], [0.0101, -0.0101, 1.0, -2.0]])
 
 MATH_SPECS: list[OpSpec] = [
     OpSpec("exp2", np.exp2, unary(reals()), fixed.unary(fixed.reals)),
@@ -125,4 +128,10 @@ MATH_SPECS: list[OpSpec] = [
     OpSpec("arcsinh", np.arcsinh, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("arccosh", np.arccosh, unary(reals(1.2, 4.0)), fixed.unary(fixed.between(1.2, 4.0))),
     OpSpec("arctanh", np.arctanh, unary(reals(-0.9, 0.9)), fixed.unary(fixed.between(-0.9, 0.9))),
+    OpSpec(
+        "sinc",
+        np.sinc,
+        unary(reals() | reals(-0.02, 0.02)),  # near 0 the rule switches to a series
+        fixed.unary(fixed.reals) + [Call((SINC_NEAR_ZERO,), {}, (0,))],
+    ),
 ]

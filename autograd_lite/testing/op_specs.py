@@ -54,6 +54,7 @@ from .references import (
     ref_softmax,
     ref_spread,
 )
+from .replacing import REPLACING_SPECS
 
 SPECS: list[OpSpec] = [
     OpSpec("add", np.add, binary(reals(), reals()), fixed.binary(fixed.reals, fixed.reals)),
@@ -242,5 +243,5 @@ SPECS: list[OpSpec] = [
     ),
 ]
 
-SPECS += MATH_SPECS + MATRIX_SPECS + PROD_AND_SORT_SPECS
+SPECS += MATH_SPECS + MATRIX_SPECS + PROD_AND_SORT_SPECS + REPLACING_SPECS
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
