@@ -69,6 +69,20 @@ TABLE: dict[Any, list[tuple[list[np.ndarray], Callable[..., Any]]]] = {
         ([values(2, 3)], lambda x: np.tile(x, (2, 1, 2))),
         ([values()], lambda x: np.tile(x, 2)),
     ],
+    np.pad: [
+        ([values(2, 3, 4)], lambda x: np.pad(x, ((0, 1), (2, 0), (1, 1)))),
+        ([values(2, 2)], lambda x: np.pad(x, 1, constant_values=((1, 2), (3, 4)))),
+        ([values(0, 3)], lambda x: np.pad(x, ((0, 0), (1, 1)), constant_values=2.5)),
+        ([values(3, 4)], lambda x: np.pad(x, 2, "reflect")),
+        ([values(2, 3)], lambda x: np.pad(x, ((1, 0), (5, 5)), "symmetric")),  # past the edge
+        ([values(3)], lambda x: np.pad(x, (4, 1), "wrap")),
+        ([values(2, 1)], lambda x: np.pad(x, 1, "edge")),
+    ],
+    np.meshgrid: [
+        ([values(3), values(2)], lambda a, b: list(np.meshgrid(a, b))),
+        ([values(2), values(3), values(1)], lambda *xs: list(np.meshgrid(*xs, indexing="ij"))),
+        ([values(2), values(2, 2)], lambda a, b: list(np.meshgrid(a, b, sparse=True))),
+    ],
     np.diagonal: [([values(3, 4, 2)], lambda x: np.diagonal(x, 1, 0, 1))],
     np.take: [([values(2, 3, 4)], lambda x: np.take(x, [2, 0, 2], axis=1))],
     np.take_along_axis: [
@@ -244,7 +258,10 @@ def test_a_non_contiguous_input_gets_the_same_gradient(inputs, f):
         v.size < 2 for v in views
     )
     for g_view, g_plain in zip(gradients(views), gradients(inputs), strict=True):
-        np.testing.assert_array_equal(g_view, g_plain)
+        if f in MOVES_ONLY:
+            np.testing.assert_array_equal(g_view, g_plain)
+        else:  # a product may sum in another order over a view: a last bit may differ
+            np.testing.assert_allclose(g_view, g_plain, rtol=1e-14, atol=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -280,6 +297,9 @@ def test_spelled_out_subscripts_mean_what_numpy_reads(subscripts, shapes):
         (lambda t: np.einsum("i1", t), "use letters"),
         (lambda t: np.einsum("ij", t, dtype=np.float32), "not \\['dtype'\\]"),
         (lambda t: np.cross(t, t), "3 components"),
+        (lambda t: np.pad(t, 1, "mean"), "mode='mean'"),
+        (lambda t: np.pad(t, 1, "reflect", reflect_type="odd"), "reflect_type"),
+        (lambda t: np.pad(t, 1, end_values=2), "takes constant_values"),
     ],
 )
 def test_products_refuse_what_they_cannot_do_naming_it(call, message):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from functools import partial
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
 
@@ -91,6 +91,42 @@ def append(arr: Any, values: Any, axis: Any = None) -> Any:
     return _joined(lambda n: np.append(n[0], n[1], axis=axis), [arr, values])
 
 
+def meshgrid(
+    *xi: Any, copy: bool = True, sparse: bool = False, indexing: Literal["xy", "ij"] = "xy"
+) -> Any:
+    """``np.meshgrid``: each array spread along its own axis of the grid."""
+    numbers = [_numbers(np.shape(x)) for x in xi]
+    grids = np.meshgrid(*numbers, sparse=sparse, indexing=indexing)
+    return tuple(getitem(reshape(x, shape=(-1,)), index=g) for x, g in zip(xi, grids, strict=True))
+
+
+GATHER_PADS = ("edge", "reflect", "symmetric", "wrap")
+
+
+def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> Any:
+    """``np.pad`` in the modes that copy elements (edge, reflect, symmetric, wrap: gathers
+    of numpy's own padding of the element numbers) and with constants ("constant"); the
+    modes that compute new values (mean, linear_ramp, ...) are refused."""
+    shape = np.shape(array)
+    if mode == "constant":
+        dtype = array.dtype if hasattr(array, "dtype") else np.asarray(array).dtype
+        values = np.asarray(kwargs.pop("constant_values", 0), dtype=dtype)  # as numpy casts
+        constants = np.broadcast_to(values, (len(shape), 2))
+        if kwargs:
+            raise TypeError(f"pad: mode 'constant' takes constant_values, not {sorted(kwargs)}")
+        n = math.prod(shape)  # the constants are numbered after the elements
+        slots = n + np.arange(2 * len(shape)).reshape(len(shape), 2)
+        index = np.pad(_numbers(shape), pad_width, "constant", constant_values=slots)
+        flat = concatenate(reshape(array, shape=(-1,)), constants.reshape(-1), axis=0)
+        return getitem(flat, index=index)
+    if mode not in GATHER_PADS or kwargs.get("reflect_type", "even") != "even":
+        raise ValueError(
+            f"pad: mode={mode!r} with {kwargs or 'no options'} is not supported; the modes "
+            f"are 'constant' and {GATHER_PADS} (reflect_type 'even')"
+        )
+    return rearranged(np.pad, array, pad_width, mode, **kwargs)
+
+
 GATHERS = (
     np.ravel, np.moveaxis, np.swapaxes, np.flip, np.fliplr, np.flipud, np.rot90, np.roll,
     np.repeat, np.tile, np.diagonal, np.take, np.take_along_axis,
@@ -110,4 +146,6 @@ ARRANGEMENTS: dict[Any, Callable[..., Any]] = {
     np.diff: diff,
     np.trace: trace,
     np.append: append,
+    np.meshgrid: meshgrid,
+    np.pad: pad,
 }
