@@ -27,6 +27,14 @@ def _op(x: Any) -> str | None:
     return None if op is None else op.name
 
 
+def _shifted_by_max(x: Any) -> bool:
+    """True for x = a - max(a): exp of it cannot overflow (the usual hand-written guard)."""
+    if _op(x) != "subtract":
+        return False
+    a, m = x.inputs
+    return _op(m) == "max" and m.inputs[0] is a
+
+
 def _warn(pattern: str, why: str, fix: str) -> None:
     frame, depth = user_frame()
     where = "" if frame is None else f" (created at {frame.f_code.co_filename}:{frame.f_lineno})"
@@ -52,7 +60,11 @@ def check_log(args: tuple[Any, ...]) -> None:
             "sigmoid underflows to 0 for large negative x and log(0) = -inf",
             "the stable form al.minimum(x, 0) - al.log(1 + al.exp(-al.abs(x)))",
         )
-    elif made_by == "sum" and _op(x.inputs[0]) == "exp":
+    elif (
+        made_by == "sum"
+        and _op(x.inputs[0]) == "exp"
+        and not _shifted_by_max(x.inputs[0].inputs[0])
+    ):
         _warn(
             "log(sum(exp(x)))",
             "exp overflows to inf for large x",
@@ -63,6 +75,8 @@ def check_log(args: tuple[Any, ...]) -> None:
 def check_divide(args: tuple[Any, ...]) -> None:
     numerator, denominator = args
     if _op(numerator) != "exp" or _op(denominator) != "sum":
+        return
+    if _shifted_by_max(numerator.inputs[0]):
         return
     summed = denominator.inputs[0]
     if summed is numerator or (_op(summed) == "exp" and summed.inputs[0] is numerator.inputs[0]):

@@ -76,6 +76,21 @@ def test_each_unstable_pattern_warns_once_and_the_fused_form_is_exact(
     assert not np.allclose(bad.data, good.data, equal_nan=False)
 
 
+def test_the_hand_written_shift_by_the_maximum_is_stable_and_does_not_warn():
+    z = al.tensor(LOGITS, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", al.NumericalStabilityWarning)
+        shifted = z - z.max()
+        e = al.exp(shifted)
+        s = e / e.sum()
+        lse = al.log(al.sum(al.exp(shifted))) + z.max()
+    np.testing.assert_allclose(s.data, al.softmax(z).data, rtol=1e-15)
+    np.testing.assert_allclose(lse.data, al.logsumexp(z).data, rtol=1e-15)
+    with pytest.warns(al.NumericalStabilityWarning), np.errstate(over="ignore", invalid="ignore"):
+        e = al.exp(z - z.min())  # shifted by something else: it overflows, and warns
+        e / e.sum()
+
+
 def test_stability_warnings_can_be_silenced():
     x = al.tensor([1.0, 2.0], requires_grad=True)
     with warnings.catch_warnings(record=True) as caught:
