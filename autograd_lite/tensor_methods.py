@@ -109,3 +109,21 @@ class ArrayMethods:
 
     def clip(self, a_min: Any = None, a_max: Any = None) -> Any:
         return numpy.clip(self, a_min, a_max)
+
+    def argmax(self, axis: Any = None, keepdims: bool = False) -> Any:
+        """The index of the largest element (the first of ties, as numpy): a plain array."""
+        return numpy.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return numpy.argmin(self, axis=axis, keepdims=keepdims)
+
+    def argsort(self, axis: Any = -1, kind: Any = None) -> Any:
+        """The sorting permutation, a plain array. (``t.sort()`` is not offered: ndarray's
+        sorts in place, torch's returns values and indices; use ``np.sort(t)``.)"""
+        return numpy.argsort(self, axis=axis, kind=kind)
+
+    def any(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return numpy.any(self, axis=axis, keepdims=keepdims)
+
+    def all(self, axis: Any = None, keepdims: bool = False) -> Any:
+        return numpy.all(self, axis=axis, keepdims=keepdims)

@@ -83,6 +83,12 @@ TABLE: dict[Any, list[tuple[list[np.ndarray], Callable[..., Any]]]] = {
         ([values(2), values(3), values(1)], lambda *xs: list(np.meshgrid(*xs, indexing="ij"))),
         ([values(2), values(2, 2)], lambda a, b: list(np.meshgrid(a, b, sparse=True))),
     ],
+    np.diag: [
+        ([values(3)], np.diag),
+        ([values(2)], lambda v: np.diag(v, -2)),
+        ([values(3, 4)], lambda m: np.diag(m, 1)),
+        ([values(0)], np.diag),
+    ],
     np.diagonal: [([values(3, 4, 2)], lambda x: np.diagonal(x, 1, 0, 1))],
     np.take: [([values(2, 3, 4)], lambda x: np.take(x, [2, 0, 2], axis=1))],
     np.take_along_axis: [

@@ -193,6 +193,15 @@ def test_writes_refuse_what_they_cannot_do_naming_what_to_use(call, message):
     np.testing.assert_array_equal(t.data, [[1.0, 2.0], [3.0, 4.0]])
 
 
+def test_index_and_boolean_methods_give_plain_arrays_as_numpy():
+    t = al.tensor([[3.0, 1.0, 3.0], [0.0, 2.0, 2.0]], requires_grad=True)
+    assert t.argmax() == 0 and t.argmin() == 3  # the first of ties, as numpy and torch
+    np.testing.assert_array_equal(t.argmax(axis=1), [0, 1])
+    np.testing.assert_array_equal(t.argsort(axis=1), np.argsort(t.data, axis=1))
+    assert t.all() == False and t.any(axis=0).tolist() == [True, True, True]  # noqa: E712
+    assert np.isfinite(t).dtype == bool and not isinstance(np.isnan(t), al.Tensor)
+
+
 # The numpy functions that, given a Tensor, record the graph (ops.NUMPY_TO_OP): listed
 # here so that adding or losing one is a deliberate change. The README states the count.
 COVERED = """
@@ -207,7 +216,7 @@ square squeeze stack std subtract sum swapaxes take take_along_axis tan tanh ten
 transpose tril triu trunc var vdot vsplit vstack where
 cholesky det eigh eigvalsh inv matrix_power norm slogdet solve
 cumprod median partition percentile prod quantile sort
-zeros_like ones_like full_like nan_to_num sinc meshgrid pad
+zeros_like ones_like full_like nan_to_num sinc meshgrid pad diag
 """.split()
 # Some that have no rule yet: given a tensor that requires grad they raise, naming themselves.
 REFUSED = [
@@ -222,7 +231,7 @@ def test_the_numpy_functions_the_dispatch_covers():
     from autograd_lite.ops import NUMPY_TO_OP
 
     assert sorted(f.__name__ for f in NUMPY_TO_OP) == sorted(COVERED)
-    assert len(COVERED) == 137
+    assert len(COVERED) == 138
 
 
 @pytest.mark.parametrize(("name", "call"), REFUSED, ids=[n for n, _ in REFUSED])

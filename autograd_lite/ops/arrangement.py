@@ -81,6 +81,14 @@ def diff(a: Any, n: int = 1, axis: int = -1) -> Any:
     return a
 
 
+def diag(v: Any, k: int = 0) -> Any:
+    """``np.diag``: a 1-d input's elements on the k-th diagonal of a matrix of zeros, or a
+    2-d input's k-th diagonal. Gathered from [0, v...]: numbers shifted by 1, 0 the zero."""
+    index = np.diag(_numbers(np.shape(v)) + 1, k)
+    dtype = v.dtype if hasattr(v, "dtype") else np.asarray(v).dtype
+    return getitem(concatenate(np.zeros(1, dtype), reshape(v, shape=(-1,)), axis=0), index=index)
+
+
 def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """``np.trace``: the sum of the diagonal."""
     return sum_(rearranged(np.diagonal, a, offset, axis1, axis2), axis=-1)
@@ -145,6 +153,7 @@ ARRANGEMENTS: dict[Any, Callable[..., Any]] = {
     np.triu: partial(_masked, np.triu),
     np.diff: diff,
     np.trace: trace,
+    np.diag: diag,
     np.append: append,
     np.meshgrid: meshgrid,
     np.pad: pad,
