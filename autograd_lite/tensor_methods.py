@@ -127,3 +127,14 @@ class ArrayMethods:
 
     def all(self, axis: Any = None, keepdims: bool = False) -> Any:
         return numpy.all(self, axis=axis, keepdims=keepdims)
+
+    def dot(self, other: Any) -> Any:
+        return numpy.dot(self, other)
+
+    def copy(self) -> Any:
+        """A new Tensor of the same values, still in the graph (torch's ``clone``)."""
+        return numpy.copy(self)
+
+    def nonzero(self) -> Any:
+        """The indices of the nonzero elements, plain arrays as numpy's."""
+        return numpy.nonzero(self)

@@ -83,6 +83,7 @@ TABLE: dict[Any, list[tuple[list[np.ndarray], Callable[..., Any]]]] = {
         ([values(2), values(3), values(1)], lambda *xs: list(np.meshgrid(*xs, indexing="ij"))),
         ([values(2), values(2, 2)], lambda a, b: list(np.meshgrid(a, b, sparse=True))),
     ],
+    np.copy: [([values(2, 3)], np.copy), ([values()], np.copy)],
     np.diag: [
         ([values(3)], np.diag),
         ([values(2)], lambda v: np.diag(v, -2)),

@@ -200,6 +200,10 @@ def test_index_and_boolean_methods_give_plain_arrays_as_numpy():
     np.testing.assert_array_equal(t.argsort(axis=1), np.argsort(t.data, axis=1))
     assert t.all() == False and t.any(axis=0).tolist() == [True, True, True]  # noqa: E712
     assert np.isfinite(t).dtype == bool and not isinstance(np.isnan(t), al.Tensor)
+    np.testing.assert_array_equal(t.nonzero()[1], [0, 1, 2, 1, 2])
+    np.testing.assert_array_equal(t.dot(t.data.T).data, t.data @ t.data.T)
+    copied = t.copy()
+    assert copied.requires_grad and copied.data is not t.data
 
 
 # The numpy functions that, given a Tensor, record the graph (ops.NUMPY_TO_OP): listed
@@ -216,7 +220,7 @@ square squeeze stack std subtract sum swapaxes take take_along_axis tan tanh ten
 transpose tril triu trunc var vdot vsplit vstack where
 cholesky det eigh eigvalsh inv matrix_power norm slogdet solve
 cumprod median partition percentile prod quantile sort
-zeros_like ones_like full_like nan_to_num sinc meshgrid pad diag
+zeros_like ones_like full_like nan_to_num sinc meshgrid pad diag copy
 """.split()
 # Some that have no rule yet: given a tensor that requires grad they raise, naming themselves.
 REFUSED = [
@@ -231,7 +235,7 @@ def test_the_numpy_functions_the_dispatch_covers():
     from autograd_lite.ops import NUMPY_TO_OP
 
     assert sorted(f.__name__ for f in NUMPY_TO_OP) == sorted(COVERED)
-    assert len(COVERED) == 138
+    assert len(COVERED) == 139
 
 
 @pytest.mark.parametrize(("name", "call"), REFUSED, ids=[n for n, _ in REFUSED])

@@ -137,7 +137,7 @@ def pad(array: Any, pad_width: Any, mode: Any = "constant", **kwargs: Any) -> An
 
 GATHERS = (
     np.ravel, np.moveaxis, np.swapaxes, np.flip, np.fliplr, np.flipud, np.rot90, np.roll,
-    np.repeat, np.tile, np.diagonal, np.take, np.take_along_axis,
+    np.repeat, np.tile, np.diagonal, np.take, np.take_along_axis, np.copy,
 )  # fmt: skip
 JOINS = (np.hstack, np.vstack, np.dstack, np.column_stack)
 SPLITS = (np.split, np.array_split, np.hsplit, np.vsplit, np.dsplit)
