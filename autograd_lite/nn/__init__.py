@@ -15,7 +15,8 @@ its attributes and names them ("W1", "0.weight"). The loss is the engine's fused
 
 from ..ops import cross_entropy
 from .checkpoint import CheckpointError, load, save
-from .layers import Linear, ReLU, Sequential, Sigmoid, Tanh, glorot_uniform
+from .containers import ModuleDict, ModuleList, Sequential
+from .layers import Linear, ReLU, Sigmoid, Tanh, glorot_uniform
 from .models import Steps, ThreeLayerNet
 from .module import Module
 
@@ -23,6 +24,8 @@ __all__ = [
     "CheckpointError",
     "Linear",
     "Module",
+    "ModuleDict",
+    "ModuleList",
     "ReLU",
     "Sequential",
     "Sigmoid",

@@ -1,4 +1,4 @@
-"""Layers: ``Linear``, the activations ``Tanh``, ``ReLU`` and ``Sigmoid``, and ``Sequential``.
+"""Layers: ``Linear`` and the activations ``Tanh``, ``ReLU`` and ``Sigmoid``.
 
 Each layer's forward is one registered op (``linear``, ``tanh``, ``relu``, ``sigmoid``), so a
 picture of the graph shows one node per layer.
@@ -6,7 +6,6 @@ picture of the graph shows one node per layer.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -93,35 +92,3 @@ class Sigmoid(Module):
 
     def forward(self, x: Any) -> Tensor:
         return sigmoid(x)
-
-
-class Sequential(Module):
-    """Layers applied one after another; the i-th is the attribute named ``str(i)``.
-
-    >>> net = Sequential(Linear(4, 8, rng=0), Tanh(), Linear(8, 3, rng=1))
-    >>> [name for name, _ in net.named_parameters()]
-    ['0.weight', '0.bias', '2.weight', '2.bias']
-    >>> net(np.zeros((2, 4))).shape
-    (2, 3)
-    """
-
-    def __init__(self, *layers: Module) -> None:
-        for i, layer in enumerate(layers):
-            if not isinstance(layer, Module):
-                raise TypeError(f"Sequential: layer {i} is a {type(layer).__name__}, not a Module")
-            setattr(self, str(i), layer)
-
-    def forward(self, x: Any) -> Any:
-        for layer in self:
-            x = layer(x)
-        return x
-
-    def __iter__(self) -> Iterator[Module]:
-        return (layer for _, layer in self.named_children())
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self.named_children())
-
-    def __getitem__(self, index: int) -> Module:
-        layers = list(self)
-        return layers[index]

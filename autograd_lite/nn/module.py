@@ -4,7 +4,9 @@ A parameter is a plain :class:`~autograd_lite.Tensor` with ``requires_grad=True`
 attribute; a submodule is a ``Module`` kept as an attribute. Nothing has to be registered:
 ``parameters()`` walks the attributes in the order they were assigned. Assigning also names
 the parameter after its dotted path ("W1", "0.weight", "net.0.weight"), because pictures of
-the graph and error messages label tensors by ``.name``.
+the graph and error messages label tensors by ``.name``. Modules or parameters kept in a
+list, tuple or dict would be missed by that walk, so they are refused, naming the attribute:
+keep them in a :class:`~autograd_lite.nn.ModuleList` or ``ModuleDict``.
 """
 
 from __future__ import annotations
@@ -45,7 +47,10 @@ class Module:
     array([6.])
     """
 
+    training = True  # train() and eval() set it; Dropout and BatchNorm read it
+
     def __setattr__(self, name: str, value: Any) -> None:
+        _refuse_hidden(self, name, value)
         object.__setattr__(self, name, value)
         prefix = self.__dict__.get("_prefix", "")
         if isinstance(value, Module):
@@ -86,6 +91,7 @@ class Module:
             prefix, module = stack.pop()
             children = []
             for name, value in vars(module).items():
+                _refuse_hidden(module, name, value)  # a list filled after it was assigned
                 if _is_parameter(value) and id(value) not in seen:
                     seen.add(id(value))
                     yield f"{prefix}{name}", value
@@ -96,6 +102,33 @@ class Module:
     def parameters(self) -> list[Tensor]:
         """Every parameter, in the order of :meth:`named_parameters`."""
         return [p for _, p in self.named_parameters()]
+
+    def num_parameters(self) -> int:
+        """How many numbers the parameters hold."""
+        return sum(p.size for p in self.parameters())
+
+    def named_modules(self) -> Iterator[tuple[str, Module]]:
+        """This module (named "") and every module below it, with dotted names, each once."""
+        seen: set[int] = set()
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            prefix = f"{name}." if name else ""
+            stack.extend(reversed([(prefix + n, m) for n, m in module.named_children()]))
+
+    def train(self, mode: bool = True) -> Module:
+        """Set training mode (``training = mode``) here and in every submodule; returns self."""
+        for _, module in self.named_modules():
+            object.__setattr__(module, "training", bool(mode))
+        return self
+
+    def eval(self) -> Module:
+        """Evaluation mode, ``train(False)``: dropout off, batch norm on running statistics."""
+        return self.train(False)
 
     def zero_grad(self) -> None:
         """Forget the gradients accumulated by earlier ``backward()`` calls."""
@@ -147,3 +180,31 @@ class Module:
 
 def _is_parameter(value: Any) -> bool:
     return isinstance(value, Tensor) and value.requires_grad and value.is_leaf
+
+
+def _refuse_hidden(module: Module, name: str, value: Any) -> None:
+    """A TypeError for a list, tuple or dict attribute that holds modules or parameters,
+    which ``parameters()`` would not find."""
+    if isinstance(value, (list, tuple, dict)) and _holds_parameters(value):
+        kind = "ModuleDict" if isinstance(value, dict) else "ModuleList"
+        raise TypeError(
+            f"{type(module).__name__}.{name} is a {type(value).__name__} holding modules or "
+            f"parameters, which parameters(), train() and state_dict() would not see; use "
+            f"nn.{kind}(...) (or assign each as an attribute)"
+        )
+
+
+def _holds_parameters(value: Any) -> bool:
+    stack, seen = [value], set()
+    while stack:
+        item = stack.pop()
+        if id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, Module) or _is_parameter(item):
+            return True
+        if isinstance(item, (list, tuple)):
+            stack.extend(item)
+        elif isinstance(item, dict):
+            stack.extend(item.values())
+    return False
