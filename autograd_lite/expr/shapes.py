@@ -18,6 +18,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 
 from ..ops.contraction import index_sizes
+from ..ops.windows import window_count
 
 Shape = tuple[int, ...]
 
@@ -188,6 +189,20 @@ def _sort(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
     return shape
 
 
+def _windows(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    """The windows' counts along the last two axes, then the kernel's shape."""
+    shape = tuple(shapes[0])
+    kernel, stride, dilation = (attrs.get(a, (1, 1)) for a in ("kernel", "stride", "dilation"))
+    if len(shape) < 2:
+        raise ValueError(f"windows: {shape} has no two axes to slide over")
+    counts = tuple(
+        window_count(*args) for args in zip(shape[-2:], kernel, stride, dilation, strict=True)
+    )
+    if 0 in counts:
+        raise ValueError(f"windows: a kernel of {kernel} does not fit {shape[-2:]}")
+    return shape[:-2] + counts + tuple(kernel)
+
+
 def _einsum(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
     """The output indices' sizes, from the spelled-out subscripts the op records."""
     inputs, _, output = str(attrs.get("subscripts", "")).partition("->")
@@ -247,6 +262,7 @@ _RULES: dict[str, Callable[[Sequence[Shape], Mapping[str, Any]], Shape]] = {
     "cumprod": _cumsum,
     "put_along_axis": lambda shapes, attrs: tuple(shapes[0]),
     "sort": _sort,
+    "windows": _windows,
     "einsum": _einsum,
     "cross": _cross,
     "inv": lambda shapes, attrs: _square(shapes[0]),

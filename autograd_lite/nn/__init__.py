@@ -14,6 +14,7 @@ its attributes and names them ("W1", "0.weight"). The loss is the engine's fused
 """
 
 from ..ops import cross_entropy
+from . import functional
 from .checkpoint import CheckpointError, load, save
 from .containers import ModuleDict, ModuleList, Sequential
 from .layers import Linear, ReLU, Sigmoid, Tanh, glorot_uniform
@@ -33,6 +34,7 @@ __all__ = [
     "Tanh",
     "ThreeLayerNet",
     "cross_entropy",
+    "functional",
     "glorot_uniform",
     "load",
     "save",

@@ -95,6 +95,7 @@ from .two_inputs import (
     logaddexp2,
     mod,
 )
+from .windows import windows
 
 # numpy ufuncs and functions that, given a Tensor, run the registered op instead
 # (NEP 13 and NEP 18). This is what lets gradient rules written in plain numpy record
@@ -297,4 +298,5 @@ __all__ = [
     "trunc",
     "var",
     "where",
+    "windows",
 ]

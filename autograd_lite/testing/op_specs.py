@@ -55,6 +55,7 @@ from .references import (
     ref_spread,
 )
 from .replacing import REPLACING_SPECS
+from .windows import WINDOWS_SPECS
 
 SPECS: list[OpSpec] = [
     OpSpec("add", np.add, binary(reals(), reals()), fixed.binary(fixed.reals, fixed.reals)),
@@ -243,5 +244,5 @@ SPECS: list[OpSpec] = [
     ),
 ]
 
-SPECS += MATH_SPECS + MATRIX_SPECS + PROD_AND_SORT_SPECS + REPLACING_SPECS
+SPECS += MATH_SPECS + MATRIX_SPECS + PROD_AND_SORT_SPECS + REPLACING_SPECS + WINDOWS_SPECS
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
