@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import cross_entropy, matmul, mean, reshape, transpose
+from ..ops.arrangement import rearranged
 from ..ops.shape import add_at
 from ..ops.windows import pair, windows
 
@@ -96,7 +97,7 @@ def max_pool2d(
     cols = _pool_windows("max_pool2d", input, kernel_size, stride, padding, dilation, -np.inf)
     flat = reshape(cols, shape=(*cols.shape[:-2], cols.shape[-2] * cols.shape[-1]))
     first = np.argmax(flat.data, axis=-1)[..., None]
-    return np.take_along_axis(flat, first, axis=-1)[..., 0]
+    return rearranged(np.take_along_axis, flat, first, axis=-1)[..., 0]
 
 
 def avg_pool2d(
