@@ -17,11 +17,19 @@ from ..ops import cross_entropy
 from . import functional
 from .checkpoint import CheckpointError, load, save
 from .containers import ModuleDict, ModuleList, Sequential
+from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Flatten, MaxPool2d
 from .layers import Linear, ReLU, Sigmoid, Tanh, glorot_uniform
 from .models import Steps, ThreeLayerNet
 from .module import Module
 
 __all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "Conv1d",
+    "Conv2d",
+    "Dropout",
+    "Flatten",
+    "MaxPool2d",
     "CheckpointError",
     "Linear",
     "Module",
