@@ -1,4 +1,5 @@
-"""Optimizers: ``SGD`` (with momentum) and ``Adam``, updating parameters in place.
+"""Optimizers: ``SGD`` (with momentum, Nesterov's too), ``Adam``, ``AdamW`` and ``RMSprop``,
+updating parameters in place, with PyTorch's formulas and defaults.
 
 An optimizer holds a list of parameters (leaf Tensors with ``requires_grad=True``).
 ``step()`` reads each ``.grad`` and changes ``.data`` in place with numpy, under ``no_grad``:
@@ -55,7 +56,8 @@ class Optimizer:
 
 
 class SGD(Optimizer):
-    """Stochastic gradient descent: ``p -= lr * v`` with ``v = momentum * v + g``.
+    """Stochastic gradient descent: ``p -= lr * v`` with ``v = momentum * v + g``;
+    ``nesterov=True`` steps by ``g + momentum * v`` instead (torch's form).
 
     With ``momentum=0`` this is plain ``p -= lr * g``.
 
@@ -74,11 +76,15 @@ class SGD(Optimizer):
         lr: float,
         momentum: float = 0.0,
         weight_decay: float = 0.0,
+        nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr, weight_decay)
         if not 0 <= momentum < 1:
             raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum}")
+        if nesterov and not momentum:
+            raise ValueError("SGD: nesterov=True needs a momentum > 0, as in torch")
         self.momentum = momentum
+        self.nesterov = nesterov
         self.velocity: list[np.ndarray | None] = [None] * len(self.params)
 
     @no_grad()
@@ -91,7 +97,7 @@ class SGD(Optimizer):
                 v = self.velocity[i]
                 v = g.copy() if v is None else self.momentum * v + g
                 self.velocity[i] = v
-                g = v
+                g = g + self.momentum * v if self.nesterov else v  # look ahead along v
             data = writable(p)
             data -= self.lr * g
 
@@ -147,3 +153,74 @@ class Adam(Optimizer):
             v += (1 - b2) * g * g
             data = writable(p)
             data -= self.lr * (m / correction1) / (np.sqrt(v / correction2) + self.eps)
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov and Hutter, 2019): each step first
+    shrinks the parameter, ``p -= lr * weight_decay * p``, then takes Adam's step on the
+    gradient alone (no L2 term in the moments). torch's default weight_decay is 0.01.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Tensor],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.01,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, 0.0)
+        if not weight_decay >= 0:
+            raise ValueError(f"AdamW: weight_decay must be >= 0, got {weight_decay}")
+        self.decoupled_decay = weight_decay
+
+    @no_grad()
+    def step(self) -> None:
+        for p in self.params:
+            if p.grad is not None and self.decoupled_decay:
+                data = writable(p)
+                data *= 1 - self.lr * self.decoupled_decay
+        super().step()
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton): steps scaled by a running mean of squared gradients,
+    ``v = alpha v + (1 - alpha) g^2``, ``p -= lr * g / (sqrt(v) + eps)``; with momentum,
+    ``b = momentum b + g / (sqrt(v) + eps)`` and ``p -= lr * b`` (torch's form and defaults).
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Tensor],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+    ) -> None:
+        super().__init__(params, lr, weight_decay)
+        if not 0 <= alpha < 1 or not 0 <= momentum < 1:
+            raise ValueError(
+                f"RMSprop: alpha and momentum must lie in [0, 1), got {alpha}, {momentum}"
+            )
+        if not eps > 0:
+            raise ValueError(f"RMSprop: eps must be > 0, got {eps}")
+        self.alpha, self.eps, self.momentum = alpha, eps, momentum
+        self.square_avg = [np.zeros_like(p.data) for p in self.params]
+        self.buffer = [np.zeros_like(p.data) for p in self.params]
+
+    @no_grad()
+    def step(self) -> None:
+        for p, v, b in zip(self.params, self.square_avg, self.buffer, strict=True):
+            if p.grad is None:
+                continue
+            g = self._gradient(p)
+            v *= self.alpha
+            v += (1 - self.alpha) * g * g
+            scaled = g / (np.sqrt(v) + self.eps)
+            if self.momentum:
+                b *= self.momentum
+                b += scaled
+                scaled = b
+            data = writable(p)
+            data -= self.lr * scaled

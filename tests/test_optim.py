@@ -54,6 +54,56 @@ def test_adam_follows_the_formula_with_bias_correction():
     np.testing.assert_allclose(p.data, expected, rtol=1e-13)
 
 
+def test_sgd_nesterov_steps_by_the_gradient_plus_momentum_times_velocity():
+    rng = np.random.default_rng(4)
+    p = param(rng.normal(size=3))
+    opt = optim.SGD([p], lr=0.1, momentum=0.5, nesterov=True)
+    expected, velocity = p.data.copy(), np.zeros(3)
+    for _ in range(3):
+        g = rng.normal(size=3)
+        p.grad = g.copy()
+        opt.step()
+        velocity = 0.5 * velocity + g
+        expected = expected - 0.1 * (g + 0.5 * velocity)
+    np.testing.assert_allclose(p.data, expected, rtol=1e-14)
+
+
+def test_adamw_decays_the_weights_apart_from_the_moments():
+    rng = np.random.default_rng(2)
+    p = param(rng.normal(size=5))
+    lr, (b1, b2), eps, wd = 0.01, (0.9, 0.999), 1e-8, 0.1
+    opt = optim.AdamW([p], lr=lr, weight_decay=wd)
+    expected, m, v = p.data.copy(), np.zeros(5), np.zeros(5)
+    for t in range(1, 5):
+        g = rng.normal(size=5)
+        p.grad = g.copy()
+        opt.step()
+        expected = expected * (1 - lr * wd)  # decoupled: the moments see g alone
+        m = b1 * m + (1 - b1) * g
+        v = b2 * v + (1 - b2) * g * g
+        expected = expected - lr * (m / (1 - b1**t)) / (np.sqrt(v / (1 - b2**t)) + eps)
+    np.testing.assert_allclose(p.data, expected, rtol=1e-13)
+    assert optim.AdamW([param([1.0])]).decoupled_decay == 0.01  # torch's default
+
+
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_rmsprop_follows_torchs_formula(momentum):
+    rng = np.random.default_rng(3)
+    p = param(rng.normal(size=4))
+    opt = optim.RMSprop([p], lr=0.01, alpha=0.9, momentum=momentum, weight_decay=0.05)
+    expected, v, b = p.data.copy(), np.zeros(4), np.zeros(4)
+    for _ in range(4):
+        g = rng.normal(size=4)
+        p.grad = g.copy()
+        opt.step()
+        g = g + 0.05 * expected
+        v = 0.9 * v + 0.1 * g * g
+        step = g / (np.sqrt(v) + 1e-8)
+        b = momentum * b + step
+        expected = expected - 0.01 * (b if momentum else step)
+    np.testing.assert_allclose(p.data, expected, rtol=1e-13)
+
+
 def test_adam_first_step_moves_each_entry_by_about_lr():
     p = param([1.0, 1.0, 1.0])
     p.grad = np.array([1e-3, -5.0, 200.0])
@@ -61,7 +111,15 @@ def test_adam_first_step_moves_each_entry_by_about_lr():
     np.testing.assert_allclose(p.data, [0.9, 1.1, 0.9], rtol=1e-5)
 
 
-@pytest.mark.parametrize("make", [lambda ps: optim.SGD(ps, lr=0.1), lambda ps: optim.Adam(ps)])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda ps: optim.SGD(ps, lr=0.1),
+        lambda ps: optim.Adam(ps),
+        lambda ps: optim.AdamW(ps),
+        lambda ps: optim.RMSprop(ps),
+    ],
+)
 def test_step_skips_parameters_without_gradient_and_zero_grad_clears(make):
     with_grad, without = param([1.0]), param([2.0])
     opt = make([with_grad, without])
@@ -90,6 +148,9 @@ def test_step_does_not_record_even_when_grad_mode_is_on():
         (lambda: optim.Adam([param([1.0])], lr=-1.0), "learning rate must be > 0"),
         (lambda: optim.Adam([param([1.0])], betas=(0.9, 1.0)), "betas"),
         (lambda: optim.Adam([param([1.0])], weight_decay=-1), "weight_decay"),
+        (lambda: optim.SGD([param([1.0])], lr=0.1, nesterov=True), "needs a momentum"),
+        (lambda: optim.AdamW([param([1.0])], weight_decay=-1), "weight_decay"),
+        (lambda: optim.RMSprop([param([1.0])], alpha=1.0), "alpha and momentum"),
     ],
 )
 def test_bad_settings_are_refused(make, message):
