@@ -15,6 +15,33 @@ from ..ops import cross_entropy, matmul, mean, reshape, transpose
 from ..ops.arrangement import rearranged
 from ..ops.shape import add_at
 from ..ops.windows import pair, windows
+from .activations import (
+    celu,
+    elu,
+    gelu,
+    hardsigmoid,
+    hardswish,
+    hardtanh,
+    leaky_relu,
+    logsigmoid,
+    mish,
+    relu6,
+    selu,
+    silu,
+    softmin,
+    softplus,
+    softsign,
+)
+from .losses import (
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    huber_loss,
+    kl_div,
+    l1_loss,
+    mse_loss,
+    nll_loss,
+    smooth_l1_loss,
+)
 
 
 def conv2d(
@@ -195,9 +222,32 @@ def _zero_padded(x: Any, pads: tuple[int, int, int, int]) -> Any:
 __all__ = [
     "adaptive_avg_pool2d",
     "avg_pool2d",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "celu",
     "conv1d",
     "conv2d",
     "cross_entropy",
     "dropout",
+    "elu",
+    "gelu",
+    "hardsigmoid",
+    "hardswish",
+    "hardtanh",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
+    "leaky_relu",
+    "logsigmoid",
     "max_pool2d",
+    "mish",
+    "mse_loss",
+    "nll_loss",
+    "relu6",
+    "selu",
+    "silu",
+    "smooth_l1_loss",
+    "softmin",
+    "softplus",
+    "softsign",
 ]

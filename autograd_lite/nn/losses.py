@@ -1,0 +1,156 @@
+"""The losses of ``torch.nn.functional`` as compositions of registered ops, with torch's
+arguments and its ``reduction`` ("mean", "sum" or "none")."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..ops import abs_, exp, log, log1p, maximum, mean, sum_, where
+from ..ops.arrangement import rearranged
+
+
+def _reduced(name: str, loss: Any, reduction: str) -> Any:
+    if reduction == "mean":
+        return mean(loss)
+    if reduction == "sum":
+        return sum_(loss)
+    if reduction == "none":
+        return loss
+    raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+
+
+def _same_shape(name: str, input: Any, target: Any) -> None:  # noqa: A002
+    if np.shape(input) != np.shape(target):
+        raise ValueError(
+            f"{name}: input of shape {np.shape(input)} and target of shape {np.shape(target)}: "
+            "give them the same shape"
+        )
+
+
+def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: A002
+    """(input - target)^2."""
+    _same_shape("mse_loss", input, target)
+    d = input - target
+    return _reduced("mse_loss", d * d, reduction)
+
+
+def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: A002
+    """|input - target| (gradient 0 where they are equal, as torch)."""
+    _same_shape("l1_loss", input, target)
+    return _reduced("l1_loss", abs_(input - target), reduction)
+
+
+def smooth_l1_loss(
+    input: Any,  # noqa: A002
+    target: Any,
+    reduction: str = "mean",
+    beta: float = 1.0,
+) -> Any:
+    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target)."""
+    _same_shape("smooth_l1_loss", input, target)
+    d = input - target
+    a = abs_(d)
+    small = np.asarray(getattr(a, "data", a)) < beta
+    return _reduced("smooth_l1_loss", where(small, 0.5 * d * d / beta, a - 0.5 * beta), reduction)
+
+
+def huber_loss(
+    input: Any,  # noqa: A002
+    target: Any,
+    reduction: str = "mean",
+    delta: float = 1.0,
+) -> Any:
+    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): smooth_l1 times delta."""
+    return smooth_l1_loss(input, target, reduction, beta=delta) * delta
+
+
+def binary_cross_entropy(
+    input: Any,  # noqa: A002
+    target: Any,
+    weight: Any = None,
+    reduction: str = "mean",
+) -> Any:
+    """-(t log p + (1 - t) log(1 - p)) for probabilities p, each log clamped at -100 as
+    torch's (so p = 0 or 1 gives a large finite loss, not inf)."""
+    _same_shape("binary_cross_entropy", input, target)
+    p = np.asarray(getattr(input, "data", input))
+    if p.size and (p.min() < 0 or p.max() > 1):
+        raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]")
+    floor = np.exp(-100.0)  # log clamped at -100 without a log(0) (its gradient is 0/0)
+    log_p, log_q = log(maximum(input, floor)), log(maximum(1 - input, floor))
+    loss = -(target * log_p + (1 - target) * log_q)
+    return _reduced("binary_cross_entropy", loss if weight is None else weight * loss, reduction)
+
+
+def binary_cross_entropy_with_logits(
+    input: Any,  # noqa: A002
+    target: Any,
+    weight: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> Any:
+    """binary_cross_entropy(sigmoid(x), t) written stably, as torch does: (1 - t) x +
+    (1 + (pos_weight - 1) t) (log(1 + exp(-|x|)) + max(-x, 0)), finite for any logit."""
+    _same_shape("binary_cross_entropy_with_logits", input, target)
+    softplus_neg = log1p(exp(-abs_(input))) + maximum(-input, 0.0)  # log(1 + exp(-x))
+    scale = 1.0 if pos_weight is None else 1 + (pos_weight - 1) * target
+    loss = (1 - target) * input + scale * softplus_neg
+    name = "binary_cross_entropy_with_logits"
+    return _reduced(name, loss if weight is None else weight * loss, reduction)
+
+
+def nll_loss(
+    input: Any,  # noqa: A002
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> Any:
+    """-input[n, target[n]] weighted by weight[target[n]], for log-probabilities with the
+    classes on axis 1 (torch's layout); targets equal to ignore_index count for nothing,
+    and "mean" divides by the weights of the targets that count."""
+    shape, labels = np.shape(input), np.asarray(target)
+    if len(shape) < 2 or labels.shape != shape[:1] + shape[2:] or labels.dtype.kind not in "iu":
+        raise ValueError(
+            f"nll_loss: input of shape {shape} and target of shape {labels.shape}: give "
+            "(N, C, ...) log-probabilities and (N, ...) integer class labels"
+        )
+    counted = labels != ignore_index
+    safe = np.where(counted, labels, 0)
+    if np.any((safe < 0) | (safe >= shape[1])):
+        raise ValueError(f"nll_loss: a target is outside the {shape[1]} classes")
+    w = np.ones(shape[1]) if weight is None else np.asarray(getattr(weight, "data", weight))
+    factor = np.where(counted, w[safe], 0.0)
+    picked = rearranged(np.take_along_axis, input, np.expand_dims(safe, 1), axis=1)
+    loss = -(picked.reshape(labels.shape) * factor)
+    if reduction == "mean":
+        return sum_(loss) / factor.sum()
+    return _reduced("nll_loss", loss, reduction)
+
+
+def kl_div(
+    input: Any,  # noqa: A002
+    target: Any,
+    reduction: str = "mean",
+    log_target: bool = False,
+) -> Any:
+    """target (log target - input) for log-probabilities ``input``, 0 where target is 0;
+    "batchmean" divides the sum by the batch size (the true KL divergence per sample)."""
+    _same_shape("kl_div", input, target)
+    if log_target:
+        loss = exp(target) * (target - input)
+    else:
+        t = np.asarray(getattr(target, "data", target))
+        safe = where(t > 0, target, 1.0)
+        loss = where(t > 0, target * (log(safe) - input), 0.0 * input)
+    if reduction == "batchmean":
+        return sum_(loss) / np.shape(input)[0]
+    return _reduced("kl_div", loss, reduction)
+
+
+LOSSES = [
+    mse_loss, l1_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
+    binary_cross_entropy_with_logits, nll_loss, kl_div,
+]  # fmt: skip
