@@ -121,6 +121,7 @@ from .ops.order import median, partition, percentile, quantile
 from .ops.prod import cumprod, prod
 from .ops.replacing import index_add, put_along_axis
 from .ops.replacing import numpy_nan_to_num as nan_to_num
+from .ops.special import erf
 from .ops.trigonometric import sinc
 from .registry import Op, get_op, list_ops, register, unregister
 from .stability import NumericalStabilityWarning
@@ -271,6 +272,7 @@ __all__ = [
     "nan_to_num",
     "put_along_axis",
     "sinc",
+    "erf",
     "arange",
     "eye",
     "full",

@@ -14,6 +14,7 @@ import numpy as np
 
 from ..ops import (
     abs_,
+    erf,
     exp,
     expm1,
     log1p,
@@ -114,13 +115,12 @@ def softmin(x: Any, dim: int = -1) -> Any:
 
 
 def gelu(x: Any, approximate: str = "none") -> Any:
-    """x Phi(x); approximate="tanh" is torch's 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715
-    x^3))). The exact form needs erf, which has no op yet: it is refused."""
+    """x Phi(x) = 0.5 x (1 + erf(x / sqrt(2))); approximate="tanh" is torch's 0.5 x (1 +
+    tanh(sqrt(2/pi) (x + 0.044715 x^3)))."""
+    if approximate == "none":
+        return 0.5 * x * (1.0 + erf(x / math.sqrt(2)))
     if approximate != "tanh":
-        raise NotImplementedError(
-            f"gelu: approximate={approximate!r} needs erf, which autograd_lite does not have "
-            "yet; use approximate='tanh'"
-        )
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', not {approximate!r}")
     inner = math.sqrt(2 / math.pi) * (x + 0.044715 * x * x * x)
     return 0.5 * x * (1.0 + tanh(inner))
 

@@ -65,6 +65,7 @@ from .shape import (
     stack_list,
     transpose,
 )
+from .special import erf
 from .statistics import average, cumsum, nanmean, nansum, numpy_average, ptp, std, var
 from .trigonometric import (
     arccos,
@@ -223,6 +224,7 @@ __all__ = [
     "divide",
     "eigh_stacked",
     "einsum",
+    "erf",
     "exp",
     "exp2",
     "expand_dims",

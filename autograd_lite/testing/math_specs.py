@@ -5,6 +5,8 @@ Each draws its inputs inside the function's domain and away from its jumps and c
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -128,6 +130,7 @@ MATH_SPECS: list[OpSpec] = [
     OpSpec("arcsinh", np.arcsinh, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("arccosh", np.arccosh, unary(reals(1.2, 4.0)), fixed.unary(fixed.between(1.2, 4.0))),
     OpSpec("arctanh", np.arctanh, unary(reals(-0.9, 0.9)), fixed.unary(fixed.between(-0.9, 0.9))),
+    OpSpec("erf", np.vectorize(math.erf, otypes=[float]), unary(reals()), fixed.unary(fixed.reals)),
     OpSpec(
         "sinc",
         np.sinc,
