@@ -46,10 +46,10 @@ from .logs_and_powers import (
 )
 from .matrices import MATRICES, cholesky, det, eigh_stacked, inv, logabsdet, solve
 from .norms import norm, numpy_norm
-from .order import ORDERS, median, numpy_sort, partition, percentile, quantile, sort
+from .order import ORDERS, numpy_sort, sort
 from .prod import cumprod, prod
 from .reduce import logsumexp, max_, mean, min_, sum_
-from .replacing import index_add, nan_to_num, numpy_nan_to_num, put, put_along_axis
+from .replacing import nan_to_num, numpy_nan_to_num, put
 from .rounding import ceil, floor, round_, trunc
 from .shape import (
     add_at,
@@ -237,7 +237,6 @@ __all__ = [
     "getitem",
     "heaviside",
     "hypot",
-    "index_add",
     "inv",
     "linear",
     "log",
@@ -253,7 +252,6 @@ __all__ = [
     "max_",
     "maximum",
     "mean",
-    "median",
     "min_",
     "minimum",
     "mod",
@@ -265,14 +263,10 @@ __all__ = [
     "norm",
     "numpy_nan_to_num",
     "numpy_sort",
-    "partition",
-    "percentile",
     "power",
     "prod",
     "ptp",
     "put",
-    "put_along_axis",
-    "quantile",
     "rad2deg",
     "reciprocal",
     "relu",
