@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import cross_entropy, matmul, mean, reshape, transpose
+from ..ops import matmul, mean, reshape, transpose
 from ..ops.arrangement import rearranged
 from ..ops.shape import add_at
 from ..ops.windows import pair, windows
@@ -32,9 +32,11 @@ from .activations import (
     softplus,
     softsign,
 )
+from .embedding import embedding, one_hot
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
+    cross_entropy,
     huber_loss,
     kl_div,
     l1_loss,
@@ -42,6 +44,7 @@ from .losses import (
     nll_loss,
     smooth_l1_loss,
 )
+from .normalization import batch_norm, group_norm, layer_norm
 
 
 def conv2d(
@@ -222,6 +225,7 @@ def _zero_padded(x: Any, pads: tuple[int, int, int, int]) -> Any:
 __all__ = [
     "adaptive_avg_pool2d",
     "avg_pool2d",
+    "batch_norm",
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "celu",
@@ -230,19 +234,23 @@ __all__ = [
     "cross_entropy",
     "dropout",
     "elu",
+    "embedding",
     "gelu",
+    "group_norm",
     "hardsigmoid",
     "hardswish",
     "hardtanh",
     "huber_loss",
     "kl_div",
     "l1_loss",
+    "layer_norm",
     "leaky_relu",
     "logsigmoid",
     "max_pool2d",
     "mish",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "relu6",
     "selu",
     "silu",

@@ -7,7 +7,8 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import abs_, exp, log, log1p, maximum, mean, sum_, where
+from ..ops import abs_, exp, log, log1p, log_softmax, maximum, mean, sum_, where
+from ..ops import cross_entropy as fused_cross_entropy
 from ..ops.arrangement import rearranged
 
 
@@ -150,7 +151,62 @@ def kl_div(
     return _reduced("kl_div", loss, reduction)
 
 
+def cross_entropy(
+    input: Any,  # noqa: A002
+    target: Any,
+    weight: Any = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+    axis: int = -1,
+) -> Any:
+    """torch's cross_entropy on logits with the classes on ``axis`` (the last, numpy's layout
+    and the engine's; pass axis=1 for torch's (N, C, ...)): class labels or rows of
+    probabilities as the target, per-class ``weight``, ``ignore_index`` and ``label_smoothing``
+    (the target mixed with the uniform distribution: (1 - eps) y + eps / C).
+
+    Without those three it is the engine's fused op; with them, torch's formula from
+    log_softmax: (1 - eps) nll + eps / C * sum_c -w_c log p_c per row, and "mean" divides by
+    the weights of the counted labels' classes (by the row count for probabilities).
+    """
+    if not 0.0 <= label_smoothing <= 1.0:
+        raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], not {label_smoothing}")
+    shape, labels = np.shape(input), np.asarray(getattr(target, "data", target))
+    probabilities = labels.shape == shape and len(shape) > 0
+    plain = not probabilities and not np.any(labels == ignore_index)
+    if weight is None and label_smoothing == 0.0 and (probabilities or plain):
+        return fused_cross_entropy(input, target, axis=axis, reduction=reduction)
+    if reduction not in ("mean", "sum", "none"):
+        _reduced("cross_entropy", None, reduction)  # raises, naming the choices
+    logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, 1 if len(shape) > 1 else 0)
+    classes = shape[axis]
+    w = np.ones(classes) if weight is None else np.asarray(getattr(weight, "data", weight))
+    if w.shape != (classes,):
+        raise ValueError(f"cross_entropy: weight of shape {w.shape} for {classes} classes")
+    w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
+    if probabilities:
+        smoothed = rearranged(np.moveaxis, target, axis, 1 if len(shape) > 1 else 0)
+        if label_smoothing:
+            smoothed = smoothed * (1 - label_smoothing) + label_smoothing / classes
+        losses = -sum_(logp * w_view * smoothed, axis=1 if len(shape) > 1 else 0)
+        return _reduced("cross_entropy", losses, reduction)
+    if len(shape) < 2:
+        raise ValueError(
+            f"cross_entropy: logits of shape {shape} with class labels need a batch axis"
+        )
+    nll = nll_loss(logp, labels, w, ignore_index, reduction)
+    if not label_smoothing:
+        return nll
+    counted = labels != ignore_index
+    smooth = where(counted, -sum_(logp * w_view, axis=1), 0.0)
+    if reduction == "mean":
+        smooth = sum_(smooth) / np.where(counted, w[np.where(counted, labels, 0)], 0.0).sum()
+    elif reduction == "sum":
+        smooth = sum_(smooth)
+    return (1 - label_smoothing) * nll + label_smoothing / classes * smooth
+
+
 LOSSES = [
     mse_loss, l1_loss, smooth_l1_loss, huber_loss, binary_cross_entropy,
-    binary_cross_entropy_with_logits, nll_loss, kl_div,
+    binary_cross_entropy_with_logits, nll_loss, kl_div, cross_entropy,
 ]  # fmt: skip

@@ -1,0 +1,119 @@
+"""embedding and one_hot, and cross_entropy's weight, ignore_index and label_smoothing against
+torch's formulas written out in numpy; gradients against central differences."""
+
+import numpy as np
+import pytest
+
+import autograd_lite as al
+from autograd_lite.nn import functional as F
+
+RNG = np.random.default_rng(5)
+
+
+def test_embedding_looks_up_rows_and_adds_repeated_gradients():
+    w = al.tensor(RNG.normal(size=(4, 3)), requires_grad=True)
+    index = np.array([[3, 1], [3, 3]])
+    out = F.embedding(index, w)
+    np.testing.assert_array_equal(out.data, w.data[index])
+    g = RNG.normal(size=(2, 2, 3))
+    (out * g).sum().backward()
+    expected = np.zeros((4, 3))
+    np.add.at(expected, index, g)
+    np.testing.assert_allclose(w.grad, expected, rtol=1e-12)
+    assert al.gradcheck(lambda w: (F.embedding(index, w) * g).sum(), [w.data])
+
+
+def test_embedding_sends_no_gradient_to_the_padding_row():
+    w = al.tensor(RNG.normal(size=(4, 2)), requires_grad=True)
+    out = F.embedding(np.array([0, 2, 2, 1]), w, padding_idx=2)
+    np.testing.assert_array_equal(out.data, w.data[[0, 2, 2, 1]])
+    out.sum().backward()
+    assert w.grad.tolist() == [[1.0, 1.0], [1.0, 1.0], [0.0, 0.0], [0.0, 0.0]]
+
+
+def test_one_hot_matches_an_identity_lookup():
+    labels = np.array([[2, 0], [1, 2]])
+    np.testing.assert_array_equal(F.one_hot(labels, 4).data, np.eye(4, dtype=np.int64)[labels])
+    assert F.one_hot(np.array([1])).shape == (1, 2) and F.one_hot(labels).dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "message"),
+    [
+        (lambda: F.embedding(np.array([4]), np.ones((4, 2))), ValueError, "out of range"),
+        (lambda: F.embedding(np.array([-1]), np.ones((4, 2))), ValueError, "negative"),
+        (lambda: F.embedding(np.array([0.5]), np.ones((4, 2))), TypeError, "integers"),
+        (lambda: F.embedding(np.array([0]), np.ones(4)), ValueError, "num_embeddings, dim"),
+        (lambda: F.one_hot(np.array([3]), 3), ValueError, "out of range"),
+        (lambda: F.one_hot(np.array([], dtype=int)), ValueError, "cannot be inferred"),
+    ],
+)
+def test_bad_indices_are_refused(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def log_softmax(z):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+def torch_cross_entropy(z, y, w, ignore, eps):
+    """torch's loss for class labels, mean reduction, written out."""
+    logp, classes = log_softmax(z), z.shape[-1]
+    counted = y != ignore
+    safe = np.where(counted, y, 0)
+    nll = -(logp[np.arange(len(y)), safe] * w[safe] * counted).sum()
+    smooth = -((logp * w).sum(axis=-1) * counted).sum()
+    total = (w[safe] * counted).sum()
+    return ((1 - eps) * nll + eps / classes * smooth) / total
+
+
+Z = RNG.normal(size=(6, 4))
+Y = np.array([0, 3, 1, -100, 3, 2])
+W = np.array([0.5, 2.0, 1.0, 3.0])
+
+
+@pytest.mark.parametrize("eps", [0.0, 0.1, 1.0])
+def test_cross_entropy_with_weight_ignore_index_and_smoothing_is_torchs(eps):
+    loss = F.cross_entropy(al.tensor(Z), Y, weight=W, label_smoothing=eps)
+    assert loss.item() == pytest.approx(torch_cross_entropy(Z, Y, W, -100, eps), rel=1e-12)
+    assert al.gradcheck(lambda z: F.cross_entropy(z, Y, weight=W, label_smoothing=eps), [Z])
+    assert al.gradgradcheck(lambda z: F.cross_entropy(z, Y, W, label_smoothing=eps), [Z])
+
+
+def test_cross_entropy_sum_and_none_and_a_chosen_ignore_index():
+    y = np.where(Y == -100, 1, Y)
+    per_row = F.cross_entropy(al.tensor(Z), y, ignore_index=1, reduction="none").data
+    expected = np.where(y == 1, 0.0, -log_softmax(Z)[np.arange(6), y])
+    np.testing.assert_allclose(per_row, expected, rtol=1e-12)
+    total = F.cross_entropy(al.tensor(Z), y, ignore_index=1, reduction="sum", label_smoothing=0.2)
+    smooth = np.where(y == 1, 0.0, -log_softmax(Z).sum(axis=-1)).sum()
+    assert total.item() == pytest.approx(0.8 * expected.sum() + 0.2 / 4 * smooth, rel=1e-12)
+
+
+def test_cross_entropy_with_probabilities_smooths_the_target_and_weights_classes():
+    p = RNG.dirichlet(np.ones(4), size=6)
+    loss = F.cross_entropy(al.tensor(Z), p, weight=W, label_smoothing=0.3).item()
+    expected = -(log_softmax(Z) * W * (0.7 * p + 0.3 / 4)).sum(axis=-1).mean()
+    assert loss == pytest.approx(expected, rel=1e-12)
+    assert al.gradcheck(lambda z, p: F.cross_entropy(z, p, label_smoothing=0.3), [Z, p])
+
+
+def test_cross_entropy_classes_on_axis_1_as_torch_lays_them_out():
+    z = RNG.normal(size=(2, 4, 3))  # (N, C, d)
+    y = RNG.integers(0, 4, size=(2, 3))
+    torch_layout = F.cross_entropy(al.tensor(z), y, label_smoothing=0.1, axis=1).item()
+    last = F.cross_entropy(al.tensor(np.moveaxis(z, 1, -1).reshape(6, 4)), y.reshape(6), None)
+    smooth = F.cross_entropy(
+        al.tensor(np.moveaxis(z, 1, -1).reshape(6, 4)), y.reshape(6), label_smoothing=0.1
+    )
+    assert torch_layout == pytest.approx(smooth.item(), rel=1e-12)
+    assert torch_layout != pytest.approx(last.item(), rel=1e-6)
+
+
+def test_cross_entropy_without_extras_is_the_fused_op():
+    loss = F.cross_entropy(al.tensor(Z, requires_grad=True), np.where(Y < 0, 0, Y))
+    assert loss.op.name == "cross_entropy"
+    with pytest.raises(ValueError, match="label_smoothing"):
+        F.cross_entropy(al.tensor(Z), Y, label_smoothing=1.5)
