@@ -15,29 +15,71 @@ its attributes and names them ("W1", "0.weight"). The loss is the engine's fused
 
 from ..ops import cross_entropy
 from . import functional
+from .activation_layers import (
+    CELU,
+    ELU,
+    GELU,
+    SELU,
+    Hardsigmoid,
+    Hardswish,
+    Hardtanh,
+    LeakyReLU,
+    LogSigmoid,
+    LogSoftmax,
+    Mish,
+    ReLU6,
+    SiLU,
+    Softmax,
+    Softmin,
+    Softplus,
+    Softsign,
+)
 from .checkpoint import CheckpointError, load, save
 from .containers import ModuleDict, ModuleList, Sequential
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Flatten, MaxPool2d
-from .layers import Linear, ReLU, Sigmoid, Tanh, glorot_uniform
+from .layers import Embedding, Linear, ReLU, Sigmoid, Tanh, glorot_uniform
 from .models import Steps, ThreeLayerNet
 from .module import Module
+from .norm_layers import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 
 __all__ = [
     "AdaptiveAvgPool2d",
     "AvgPool2d",
+    "BatchNorm1d",
+    "BatchNorm2d",
+    "CELU",
+    "CheckpointError",
     "Conv1d",
     "Conv2d",
     "Dropout",
+    "ELU",
+    "Embedding",
     "Flatten",
-    "MaxPool2d",
-    "CheckpointError",
+    "GELU",
+    "GroupNorm",
+    "Hardsigmoid",
+    "Hardswish",
+    "Hardtanh",
+    "LayerNorm",
+    "LeakyReLU",
     "Linear",
+    "LogSigmoid",
+    "LogSoftmax",
+    "MaxPool2d",
+    "Mish",
     "Module",
     "ModuleDict",
     "ModuleList",
     "ReLU",
+    "ReLU6",
+    "SELU",
     "Sequential",
+    "SiLU",
     "Sigmoid",
+    "Softmax",
+    "Softmin",
+    "Softplus",
+    "Softsign",
     "Steps",
     "Tanh",
     "ThreeLayerNet",

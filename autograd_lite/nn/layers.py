@@ -1,4 +1,4 @@
-"""Layers: ``Linear`` and the activations ``Tanh``, ``ReLU`` and ``Sigmoid``.
+"""Layers: ``Linear``, ``Embedding`` and the activations ``Tanh``, ``ReLU`` and ``Sigmoid``.
 
 Each layer's forward is one registered op (``linear``, ``tanh``, ``relu``, ``sigmoid``), so a
 picture of the graph shows one node per layer.
@@ -12,6 +12,7 @@ import numpy as np
 
 from ..ops import linear, relu, sigmoid, tanh
 from ..tensor import Tensor
+from .embedding import embedding
 from .module import Module
 
 
@@ -92,3 +93,30 @@ class Sigmoid(Module):
 
     def forward(self, x: Any) -> Tensor:
         return sigmoid(x)
+
+
+class Embedding(Module):
+    """``F.embedding``: a learned row of ``embedding_dim`` numbers per index; the rows start
+    from N(0, 1) as torch's, the ``padding_idx`` row (if any) from zeros.
+
+    >>> table = Embedding(10, 3, rng=0)
+    >>> table(np.array([[1, 2], [4, 1]])).shape
+    (2, 2, 3)
+    """
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        padding_idx: int | None = None,
+        rng: np.random.Generator | int | None = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        weight = make_rng(rng).standard_normal((num_embeddings, embedding_dim)).astype(dtype)
+        if padding_idx is not None:
+            weight[padding_idx] = 0.0
+        self.padding_idx = padding_idx
+        self.weight = Tensor(weight, requires_grad=True)
+
+    def forward(self, x: Any) -> Any:
+        return embedding(x, self.weight, self.padding_idx)

@@ -135,9 +135,25 @@ class Module:
         for p in self.parameters():
             p.grad = None
 
+    def register_buffer(self, name: str, value: Any) -> None:
+        """Keep an array that is state but not a parameter (batch norm's running statistics)
+        as attribute ``name``: saved by :meth:`state_dict`, never given to an optimizer."""
+        object.__setattr__(self, name, np.array(value))
+        buffers = self.__dict__.setdefault("_buffers", [])
+        if name not in buffers:
+            buffers.append(name)
+
+    def named_buffers(self) -> Iterator[tuple[str, np.ndarray]]:
+        """Every buffer with its dotted name, in the order of :meth:`named_modules`."""
+        for prefix, module in self.named_modules():
+            for name in module.__dict__.get("_buffers", ()):
+                yield (f"{prefix}.{name}" if prefix else name), getattr(module, name)
+
     def state_dict(self) -> dict[str, np.ndarray]:
-        """A copy of every parameter's array, keyed by its dotted name."""
-        return {name: p.data.copy() for name, p in self.named_parameters()}
+        """A copy of every parameter's and buffer's array, keyed by its dotted name."""
+        state = {name: p.data.copy() for name, p in self.named_parameters()}
+        state.update((name, b.copy()) for name, b in self.named_buffers())
+        return state
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Copy arrays into the parameters of the same names, in place.
@@ -145,7 +161,8 @@ class Module:
         Checks everything before changing anything: a missing, an unexpected or a
         mis-shaped entry raises a ValueError naming each one, and leaves the module as it was.
         """
-        params = dict(self.named_parameters())
+        params: dict[str, Any] = dict(self.named_parameters())
+        params.update(self.named_buffers())
         problems = []
         missing = [name for name in params if name not in state]
         unexpected = [name for name in state if name not in params]
@@ -163,7 +180,7 @@ class Module:
         if problems:
             raise ValueError(f"state does not fit {type(self).__name__}: " + "; ".join(problems))
         for name, p in params.items():
-            writable(p)[...] = state[name]
+            (writable(p) if isinstance(p, Tensor) else p)[...] = state[name]
 
     def __repr__(self) -> str:
         lines = []
