@@ -36,7 +36,7 @@ from .activation_layers import (
 )
 from .checkpoint import CheckpointError, load, save
 from .containers import ModuleDict, ModuleList, Sequential
-from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Flatten, MaxPool2d
+from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Flatten, MaxPool2d
 from .layers import Embedding, Linear, ReLU, Sigmoid, Tanh, glorot_uniform
 from .models import Steps, ThreeLayerNet
 from .module import Module
