@@ -7,10 +7,6 @@ weight is (out_channels, in_channels / groups, kh, kw).
 
 from __future__ import annotations
 
-from typing import Any
-
-import numpy as np
-
 from .activations import (
     celu,
     elu,
@@ -28,7 +24,9 @@ from .activations import (
     softplus,
     softsign,
 )
+from .attention import scaled_dot_product_attention
 from .convolution import conv1d, conv2d, conv_transpose2d
+from .dropout import dropout
 from .embedding import embedding, one_hot
 from .losses import (
     binary_cross_entropy,
@@ -43,25 +41,6 @@ from .losses import (
 )
 from .normalization import batch_norm, group_norm, layer_norm
 from .pooling import adaptive_avg_pool2d, avg_pool2d, max_pool2d
-
-
-def dropout(
-    input: Any,  # noqa: A002
-    p: float = 0.5,
-    training: bool = True,
-    rng: np.random.Generator | None = None,
-) -> Any:
-    """Zero each element with probability p and scale the rest by 1 / (1 - p), so the mean
-    is unchanged; the input itself when not training. The mask comes from ``rng`` (a fresh
-    generator if none), a constant of the graph: the gradient flows where it kept."""
-    if not 0.0 <= p <= 1.0:
-        raise ValueError(f"dropout: p must be in [0, 1], not {p}")
-    if not training or p == 0.0:
-        return input
-    rng = np.random.default_rng() if rng is None else rng
-    keep = rng.random(np.shape(input)) >= p
-    return input * (keep / (1.0 - p) if p < 1.0 else np.zeros(np.shape(input)))
-
 
 __all__ = [
     "adaptive_avg_pool2d",
@@ -94,6 +73,7 @@ __all__ = [
     "nll_loss",
     "one_hot",
     "relu6",
+    "scaled_dot_product_attention",
     "selu",
     "silu",
     "smooth_l1_loss",
