@@ -156,3 +156,13 @@ def test_step_does_not_record_even_when_grad_mode_is_on():
 def test_bad_settings_are_refused(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_the_package_exports_the_optimizers_and_the_schedulers():
+    from autograd_lite.optim import SGD, Adam, AdamW, Optimizer, RMSprop
+
+    assert all(issubclass(c, Optimizer) for c in (SGD, Adam, AdamW, RMSprop))
+    assert {"StepLR", "MultiStepLR", "ExponentialLR", "CosineWithWarmup", "OneCycleLR"} <= set(
+        optim.__all__
+    )
+    assert all(hasattr(optim, name) for name in optim.__all__)

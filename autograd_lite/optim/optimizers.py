@@ -13,9 +13,9 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .inplace import writable
-from .switches import no_grad
-from .tensor import Tensor
+from ..inplace import writable
+from ..switches import no_grad
+from ..tensor import Tensor
 
 
 class Optimizer:
