@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from .data.split import Split, minibatches
+from .nn.module import Module
 from .ops import cross_entropy
 from .optim import Optimizer
 from .switches import no_grad
@@ -43,15 +44,38 @@ class EpochMetrics:
 
 
 Model = Callable[[Any], Any]
+EVALUATION_BATCH = 512  # rows per forward pass when measuring
 
 
 @no_grad()
-def evaluate(model: Model, X: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """The mean cross-entropy loss and the accuracy (a fraction) of ``model`` on (X, y)."""
-    logits = model(X)
-    loss = cross_entropy(logits, y).item()
-    accuracy = float(np.mean(logits.data.argmax(axis=-1) == y))
-    return loss, accuracy
+def evaluate(
+    model: Model, X: np.ndarray, y: np.ndarray, batch_size: int = EVALUATION_BATCH
+) -> tuple[float, float]:
+    """The mean cross-entropy loss and the accuracy (a fraction) of ``model`` on (X, y), in
+    evaluation mode (no dropout; batch norm on its running statistics), ``batch_size`` rows
+    at a time so that a large model's activations for every row are never held at once."""
+    training = _set_mode(model, training=False)
+    try:
+        total, correct = 0.0, 0
+        for start in range(0, len(X), batch_size):
+            rows = slice(start, start + batch_size)
+            logits = model(X[rows])
+            total += cross_entropy(logits, y[rows], reduction="sum").item()
+            correct += int(np.count_nonzero(logits.data.argmax(axis=-1) == y[rows]))
+    finally:
+        _set_mode(model, training)
+    if len(X) == 0:
+        return math.nan, math.nan
+    return total / len(X), correct / len(X)
+
+
+def _set_mode(model: Model, training: bool) -> bool:
+    """Put a Module in training or evaluation mode; its mode before (True for a plain callable)."""
+    if not isinstance(model, Module):
+        return True
+    before = model.training
+    model.train(training)
+    return before
 
 
 def cosine_lr(base_lr: float, epoch: int, epochs: int) -> float:
@@ -74,7 +98,9 @@ def train_epoch(
     input_noise: float = 0.0,
 ) -> None:
     """One pass over (X, y) in shuffled minibatches, one optimizer step per batch; with
-    ``input_noise`` > 0 each batch's inputs get Gaussian noise of that standard deviation."""
+    ``input_noise`` > 0 each batch's inputs get Gaussian noise of that standard deviation.
+    A Module is put in training mode first (dropout on)."""
+    _set_mode(model, training=True)
     for X_batch, y_batch in minibatches(X, y, batch_size, rng):
         if input_noise:
             X_batch = X_batch + rng.normal(scale=input_noise, size=X_batch.shape)

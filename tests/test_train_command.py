@@ -155,7 +155,7 @@ def bad_data_file(tmp_path: Path) -> str:
         (["--epochs", "0"], "--epochs must be a positive integer, got 0"),
         (["--batch-size", "-4"], "--batch-size must be a positive integer, got -4"),
         (["--hidden", "0"], "--hidden must be a positive integer, got 0"),
-        (["--optimizer", "rmsprop"], "unknown optimizer 'rmsprop'; choose adam or sgd"),
+        (["--optimizer", "rmsprop"], "unknown optimizer 'rmsprop'; choose adam, adamw or sgd"),
         (["--seed", "-1"], "--seed must be >= 0, got -1"),
         (["--dataset", "moons", "--data", "x.npz"], "give --dataset or --data, not both"),
         (["--data", "missing.npz"], "--data missing.npz: no such file"),

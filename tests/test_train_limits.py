@@ -14,7 +14,7 @@ import numpy as np
 
 from autograd_lite import nn
 from autograd_lite.cli import main
-from autograd_lite.commands import train, train_output
+from autograd_lite.commands import train_models, train_output
 from autograd_lite.nn.checkpoint import read_record
 
 MOONS = ["train", "--dataset", "moons", "--hidden", "8"]
@@ -38,7 +38,8 @@ def test_a_huge_hidden_layer_is_refused_before_anything_is_made(tmp_path, capsys
     assert main([*MOONS[:3], "--hidden", "100000000000", "--out", str(out)]) == 2
     assert one_error_line(capsys) == (
         "autograd-lite train: error: --hidden 100,000,000,000: the network 2-100000000000-2 "
-        f"would have 500,000,000,002 parameters, more than the limit of {train.MAX_PARAMETERS:,}"
+        "would have 500,000,000,002 parameters, more than the limit of "
+        f"{train_models.MAX_PARAMETERS:,}"
     )
     assert not out.exists()
 

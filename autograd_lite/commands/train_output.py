@@ -106,7 +106,7 @@ class Run:
         header = EpochMetrics.header()
         rows = [m.row() for m in history]
         epoch = history[-1].epoch
-        record = {"epoch": epoch, "metrics": {"header": header, "rows": rows}}
+        record = {"epoch": epoch, "model": repr(model), "metrics": {"header": header, "rows": rows}}
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(header)

@@ -50,7 +50,8 @@ def train_test_split(
 
 
 class Standardizer:
-    """Shift and scale each feature to mean 0 and standard deviation 1 on the data it is fitted on.
+    """Shift and scale each feature to mean 0 and standard deviation 1 on the data it is fitted on
+    (with ``per_feature=False``, all the features by one mean and one deviation).
 
     A feature that is constant there (a pixel that is always blank) is only shifted, not
     divided by zero.
@@ -64,11 +65,16 @@ class Standardizer:
     mean: np.ndarray
     scale: np.ndarray
 
+    def __init__(self, per_feature: bool = True) -> None:
+        # False suits images: the pixels share a scale, as a convolution's weights are shared
+        self.per_feature = per_feature
+
     def fit(self, X: np.ndarray) -> Standardizer:
         """Learn each feature's mean and standard deviation from X (the training part)."""
+        axis = 0 if self.per_feature else None
         with np.errstate(over="ignore", invalid="ignore"):
-            self.mean = X.mean(axis=0)
-            std = X.std(axis=0)
+            self.mean = np.asarray(X.mean(axis=axis))
+            std = np.asarray(X.std(axis=axis))
         if not (np.isfinite(self.mean).all() and np.isfinite(std).all()):
             column = int(np.flatnonzero(~np.isfinite(std) | ~np.isfinite(self.mean))[0])
             raise ValueError(
@@ -83,10 +89,10 @@ class Standardizer:
         return (X - self.mean) / self.scale
 
 
-def standardize(split: Split) -> tuple[Split, Standardizer]:
+def standardize(split: Split, per_feature: bool = True) -> tuple[Split, Standardizer]:
     """The split with both parts standardised by a :class:`Standardizer` fitted on the
     training part, and that standardizer (to apply to new data)."""
-    scaler = Standardizer().fit(split.X_train)
+    scaler = Standardizer(per_feature).fit(split.X_train)
     X_train, X_test = scaler.transform(split.X_train), scaler.transform(split.X_test)
     return Split(X_train, split.y_train, X_test, split.y_test), scaler
 

@@ -38,7 +38,7 @@ from .checkpoint import CheckpointError, load, save
 from .containers import ModuleDict, ModuleList, Sequential
 from .conv_layers import AdaptiveAvgPool2d, AvgPool2d, Conv1d, Conv2d, Dropout, Flatten, MaxPool2d
 from .layers import Embedding, Linear, ReLU, Sigmoid, Tanh, glorot_uniform
-from .models import Steps, ThreeLayerNet
+from .models import ConvNet, Steps, ThreeLayerNet
 from .module import Module
 from .norm_layers import BatchNorm1d, BatchNorm2d, GroupNorm, LayerNorm
 
@@ -51,6 +51,7 @@ __all__ = [
     "CheckpointError",
     "Conv1d",
     "Conv2d",
+    "ConvNet",
     "Dropout",
     "ELU",
     "Embedding",

@@ -1,4 +1,5 @@
-"""``ThreeLayerNet``: the network this project grew from, in the notation of its hand derivation.
+"""``ThreeLayerNet``: the network this project grew from, in the notation of its hand derivation;
+and ``ConvNet``, the small convolutional network that comes next in every course.
 
 Input x, hidden layer z1 = x W1 + b1, a1 = tanh(z1), output layer z2 = a1 W2 + b2,
 a2 = softmax(z2), cross-entropy loss. By hand, for a batch of N rows and one-hot targets y::
@@ -15,9 +16,10 @@ from typing import Any, Literal, NamedTuple, overload
 
 import numpy as np
 
-from ..ops import linear, softmax, tanh
+from ..ops import linear, relu, reshape, softmax, tanh
 from ..tensor import Tensor
-from .layers import glorot_uniform, make_rng
+from .conv_layers import Conv2d, Dropout, MaxPool2d
+from .layers import Linear, glorot_uniform, make_rng
 from .module import Module
 
 
@@ -83,6 +85,56 @@ class ThreeLayerNet(Module):
     def __repr__(self) -> str:
         n_in, n_hidden = self.W1.shape
         return f"ThreeLayerNet(n_in={n_in}, n_hidden={n_hidden}, n_out={self.W2.shape[1]})"
+
+
+class ConvNet(Module):
+    """For square one-channel images: conv 3x3 -> relu -> conv 3x3 -> relu -> max-pool 2 ->
+    dropout -> linear, giving logits. The convolutions keep the image's size (padding 1).
+
+    ``forward`` takes (batch, 1, size, size) images or rows of size * size pixels, as the
+    digits come. Dropout acts in ``train()`` mode only; call ``eval()`` to predict.
+
+    >>> net = ConvNet(8, 10, rng=0)
+    >>> net(np.zeros((5, 64))).shape, net.num_parameters()
+    ((5, 10), 9930)
+    """
+
+    def __init__(
+        self,
+        image_size: int,
+        n_out: int,
+        channels: tuple[int, int] = (16, 32),
+        dropout: float = 0.25,
+        rng: np.random.Generator | int | None = None,
+    ) -> None:
+        rng = make_rng(rng)
+        first, second = channels
+        self.image_size = image_size
+        self.conv1 = Conv2d(1, first, 3, padding=1, rng=rng)
+        self.conv2 = Conv2d(first, second, 3, padding=1, rng=rng)
+        self.pool = MaxPool2d(2)
+        self.dropout = Dropout(dropout, rng=rng)
+        self.fc = Linear(second * (image_size // 2) ** 2, n_out, rng=rng)
+
+    def forward(self, x: Any) -> Tensor:
+        size = self.image_size
+        if np.ndim(x) == 2:
+            x = reshape(x, shape=(np.shape(x)[0], 1, size, size))
+        if np.shape(x)[1:] != (1, size, size):
+            raise ValueError(
+                f"ConvNet({size}): input of shape {np.shape(x)}; give (batch, 1, {size}, "
+                f"{size}) images or (batch, {size * size}) rows of pixels"
+            )
+        h = relu(self.conv1(x))
+        h = self.dropout(self.pool(relu(self.conv2(h))))
+        return self.fc(reshape(h, shape=(np.shape(h)[0], -1)))
+
+    def __repr__(self) -> str:
+        channels = (self.conv1.weight.shape[0], self.conv2.weight.shape[0])
+        return (
+            f"ConvNet(image_size={self.image_size}, n_out={self.fc.weight.shape[1]}, "
+            f"channels={channels}, dropout={self.dropout.p})"
+        )
 
 
 def _named(t: Tensor, name: str) -> Tensor:
