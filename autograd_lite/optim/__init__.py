@@ -2,7 +2,8 @@
 
 ``SGD``, ``Adam``, ``AdamW`` and ``RMSprop`` follow PyTorch's formulas and defaults; the
 schedulers follow ``torch.optim.lr_scheduler`` (``CosineWithWarmup`` is the usual linear
-warm-up then cosine decay, which torch builds by chaining two schedulers).
+warm-up then cosine decay, which torch builds by chaining two schedulers). ``save_state``
+and ``load_state`` keep an optimizer's state, and its scheduler's, in a pickle-free file.
 
 >>> import autograd_lite as al
 >>> from autograd_lite import optim
@@ -17,6 +18,7 @@ warm-up then cosine decay, which torch builds by chaining two schedulers).
 
 from .optimizers import SGD, Adam, AdamW, Optimizer, RMSprop
 from .schedulers import ExponentialLR, LRScheduler, MultiStepLR, StepLR
+from .state import load_state, save_state
 from .warmup_schedulers import CosineWithWarmup, OneCycleLR
 
 __all__ = [
@@ -31,4 +33,6 @@ __all__ = [
     "Optimizer",
     "RMSprop",
     "StepLR",
+    "load_state",
+    "save_state",
 ]

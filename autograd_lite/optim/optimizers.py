@@ -1,10 +1,7 @@
 """Optimizers: ``SGD`` (with momentum, Nesterov's too), ``Adam``, ``AdamW`` and ``RMSprop``,
-updating parameters in place, with PyTorch's formulas and defaults.
-
-An optimizer holds a list of parameters (leaf Tensors with ``requires_grad=True``).
-``step()`` reads each ``.grad`` and changes ``.data`` in place with numpy, under ``no_grad``:
-an update is never recorded in a graph. Parameters whose ``.grad`` is None are skipped.
-``zero_grad()`` clears the gradients before the next ``backward()``, which accumulates.
+updating parameters in place, with PyTorch's formulas and defaults. Each names the
+hyperparameters, counters and buffers its ``state_dict()`` keeps (see
+:mod:`autograd_lite.optim.base`).
 """
 
 from __future__ import annotations
@@ -16,43 +13,7 @@ import numpy as np
 from ..inplace import writable
 from ..switches import no_grad
 from ..tensor import Tensor
-
-
-class Optimizer:
-    """The parameters to update, checked once; subclasses write ``step``."""
-
-    def __init__(self, params: Iterable[Tensor], lr: float, weight_decay: float) -> None:
-        self.params = list(params)
-        if not self.params:
-            raise ValueError(f"{type(self).__name__}: got no parameters to optimize")
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Tensor) or not p.requires_grad:
-                raise ValueError(
-                    f"{type(self).__name__}: parameter {i} ({getattr(p, 'name', None) or p!r}) "
-                    "is not a Tensor with requires_grad=True"
-                )
-        name = type(self).__name__
-        if not lr > 0:
-            raise ValueError(f"{name}: the learning rate must be > 0, got {lr}")
-        if not weight_decay >= 0:
-            raise ValueError(f"{name}: weight_decay must be >= 0, got {weight_decay}")
-        self.lr = lr
-        self.weight_decay = weight_decay
-
-    def zero_grad(self) -> None:
-        """Forget every parameter's gradient (set ``.grad`` to None)."""
-        for p in self.params:
-            p.grad = None
-
-    def step(self) -> None:
-        """Update every parameter from its gradient."""
-        raise NotImplementedError
-
-    def _gradient(self, p: Tensor) -> np.ndarray:
-        """The gradient with the L2 penalty (weight_decay / 2) * |p|^2 added: g + wd * p."""
-        if self.weight_decay:
-            return p.grad + self.weight_decay * p.data
-        return p.grad
+from .base import Optimizer
 
 
 class SGD(Optimizer):
@@ -69,6 +30,10 @@ class SGD(Optimizer):
     >>> w.data  # w - 0.1 * 2w
     array([ 0.8, -1.6])
     """
+
+    _hyperparameters = ("lr", "momentum", "weight_decay", "nesterov")
+    _buffers = ("velocity",)
+    _optional_buffers = ("velocity",)  # made at the first step, as torch's momentum_buffer
 
     def __init__(
         self,
@@ -118,6 +83,10 @@ class Adam(Optimizer):
     array([ 0.9, -1.9])
     """
 
+    _hyperparameters = ("lr", "betas", "eps", "weight_decay")
+    _counters = ("t",)
+    _buffers = ("m", "v")
+
     def __init__(
         self,
         params: Iterable[Tensor],
@@ -161,6 +130,8 @@ class AdamW(Adam):
     gradient alone (no L2 term in the moments). torch's default weight_decay is 0.01.
     """
 
+    _hyperparameters = ("lr", "betas", "eps", "decoupled_decay")
+
     def __init__(
         self,
         params: Iterable[Tensor],
@@ -188,6 +159,9 @@ class RMSprop(Optimizer):
     ``v = alpha v + (1 - alpha) g^2``, ``p -= lr * g / (sqrt(v) + eps)``; with momentum,
     ``b = momentum b + g / (sqrt(v) + eps)`` and ``p -= lr * b`` (torch's form and defaults).
     """
+
+    _hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum")
+    _buffers = ("square_avg", "buffer")
 
     def __init__(
         self,

@@ -19,7 +19,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from .optimizers import Optimizer
+from .base import Optimizer
 
 
 class LRScheduler:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from .optimizers import Optimizer
+from .base import Optimizer
 from .schedulers import LRScheduler, integer_setting, number_setting
 
 

@@ -1,0 +1,194 @@
+"""The optimizer base: the parameters, checked once, and the state that resumes a run.
+
+An optimizer holds a list of parameters (leaf Tensors with ``requires_grad=True``).
+``step()`` reads each ``.grad`` and changes ``.data`` in place with numpy, under ``no_grad``:
+an update is never recorded in a graph. Parameters whose ``.grad`` is None are skipped.
+``zero_grad()`` clears the gradients before the next ``backward()``, which accumulates.
+
+A subclass names what its state is: its hyperparameters (``lr``, ``betas``, ...), its
+counters (Adam's step count ``t``) and its buffers (one array per parameter, as SGD's
+``velocity`` or Adam's ``m`` and ``v``). ``state_dict()`` copies them all, so that training
+resumed from ``load_state_dict()`` takes bit for bit the steps the first run would have.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import numpy as np
+
+from ..tensor import Tensor
+
+STATE_KEYS = ("type", "hyperparameters", "counters", "shapes", "state")
+
+
+class Optimizer:
+    """The parameters to update, checked once; subclasses write ``step``."""
+
+    _hyperparameters: tuple[str, ...] = ("lr", "weight_decay")
+    _counters: tuple[str, ...] = ()
+    _buffers: tuple[str, ...] = ()  # attributes holding a list: one array per parameter
+    _optional_buffers: tuple[str, ...] = ()  # those whose entries may be None (not yet made)
+
+    def __init__(self, params: Iterable[Tensor], lr: float, weight_decay: float) -> None:
+        self.params = list(params)
+        if not self.params:
+            raise ValueError(f"{type(self).__name__}: got no parameters to optimize")
+        for i, p in enumerate(self.params):
+            if not isinstance(p, Tensor) or not p.requires_grad:
+                raise ValueError(
+                    f"{type(self).__name__}: parameter {i} ({getattr(p, 'name', None) or p!r}) "
+                    "is not a Tensor with requires_grad=True"
+                )
+        name = type(self).__name__
+        if not lr > 0:
+            raise ValueError(f"{name}: the learning rate must be > 0, got {lr}")
+        if not weight_decay >= 0:
+            raise ValueError(f"{name}: weight_decay must be >= 0, got {weight_decay}")
+        self.lr = lr
+        self.weight_decay = weight_decay
+
+    def zero_grad(self) -> None:
+        """Forget every parameter's gradient (set ``.grad`` to None)."""
+        for p in self.params:
+            p.grad = None
+
+    def step(self) -> None:
+        """Update every parameter from its gradient."""
+        raise NotImplementedError
+
+    def _gradient(self, p: Tensor) -> np.ndarray:
+        """The gradient with the L2 penalty (weight_decay / 2) * |p|^2 added: g + wd * p."""
+        if self.weight_decay:
+            return p.grad + self.weight_decay * p.data
+        return p.grad
+
+    def state_dict(self) -> dict[str, Any]:
+        """A copy of the optimizer's state: ``type``, ``hyperparameters`` and ``counters``
+        (JSON-able), the parameters' ``shapes``, and ``state``, one dict of arrays per
+        parameter (a buffer not made yet, as SGD's velocity before its first step, is left out).
+
+        >>> import autograd_lite as al
+        >>> from autograd_lite.optim import Adam
+        >>> opt = Adam([al.tensor([1.0, 2.0], requires_grad=True)], lr=0.1)
+        >>> state = opt.state_dict()
+        >>> state["hyperparameters"]["betas"], state["counters"], sorted(state["state"][0])
+        ([0.9, 0.999], {'t': 0}, ['m', 'v'])
+        """
+        state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
+        for buffer in self._buffers:
+            for i, array in enumerate(getattr(self, buffer)):
+                if array is not None:
+                    state[i][buffer] = np.array(array, copy=True)
+        return {
+            "type": type(self).__name__,
+            "hyperparameters": {h: _plain(getattr(self, h)) for h in self._hyperparameters},
+            "counters": {c: int(getattr(self, c)) for c in self._counters},
+            "shapes": [list(p.shape) for p in self.params],
+            "state": state,
+        }
+
+    def load_state_dict(self, state: Mapping[str, Any]) -> None:
+        """Take a state :meth:`state_dict` gave (copying its arrays), hyperparameters included,
+        as torch does. Raises ValueError, changing nothing, when it is another optimizer's, is
+        for other parameters (their number or shapes), or lacks or adds an entry."""
+        buffers = self._checked(state)
+        for key, value in state["hyperparameters"].items():
+            setattr(self, key, tuple(value) if isinstance(value, list) else value)
+        for key, value in state["counters"].items():
+            setattr(self, key, int(value))
+        for buffer, arrays in buffers.items():
+            setattr(self, buffer, arrays)
+
+    def _checked(self, state: Mapping[str, Any]) -> dict[str, list[np.ndarray | None]]:
+        """The buffers ``state`` holds, copied, once everything in it fits this optimizer."""
+        name = type(self).__name__
+        if not isinstance(state, Mapping) or set(state) != set(STATE_KEYS):
+            found = sorted(state) if isinstance(state, Mapping) else type(state).__name__
+            raise ValueError(f"{name}: a state dict has the keys {list(STATE_KEYS)}, got {found}")
+        if state["type"] != name:
+            raise ValueError(f"{name}: the state is a {state['type']!r} optimizer's, not {name}'s")
+        for part, expected in [
+            ("hyperparameters", self._hyperparameters),
+            ("counters", self._counters),
+        ]:
+            given = state[part]
+            if not isinstance(given, Mapping) or set(given) != set(expected):
+                found = sorted(given) if isinstance(given, Mapping) else given
+                raise ValueError(
+                    f"{name}: the state's {part} are {found}, expected {sorted(expected)}"
+                )
+            for key, value in given.items():
+                if not _fits(value, getattr(self, key), count=part == "counters"):
+                    raise ValueError(
+                        f"{name}: the state's {key} is {value!r}, which cannot replace "
+                        f"{getattr(self, key)!r}"
+                    )
+        shapes, entries = state["shapes"], state["state"]
+        if not (
+            isinstance(shapes, (list, tuple))
+            and all(isinstance(shape, (list, tuple)) for shape in shapes)
+            and isinstance(entries, (list, tuple))
+            and all(isinstance(entry, Mapping) for entry in entries)
+        ):
+            raise ValueError(f"{name}: the state's shapes and state must be lists")
+        if len(shapes) != len(self.params) or len(entries) != len(self.params):
+            raise ValueError(
+                f"{name}: the state is for {len(shapes)} parameters ({len(entries)} entries), "
+                f"this optimizer has {len(self.params)}"
+            )
+        buffers: dict[str, list[np.ndarray | None]] = {b: [] for b in self._buffers}
+        for i, (p, shape, entry) in enumerate(zip(self.params, shapes, entries, strict=True)):
+            what = f"parameter {i}" + (f" ({p.name!r})" if getattr(p, "name", None) else "")
+            if tuple(shape) != p.shape:
+                raise ValueError(
+                    f"{name}: {what} has shape {p.shape}, the state's has {tuple(shape)}"
+                )
+            needed = set(self._buffers) - set(self._optional_buffers)
+            if not needed <= set(entry) <= set(self._buffers):
+                optional = list(self._optional_buffers)
+                raise ValueError(
+                    f"{name}: the state of {what} holds {sorted(entry)}, expected "
+                    f"{sorted(needed)}" + (f" and optionally {optional}" if optional else "")
+                )
+            for buffer in self._buffers:
+                array = entry.get(buffer)
+                if array is not None and (
+                    np.shape(array) != p.shape or np.asarray(array).dtype.kind not in "fc"
+                ):
+                    raise ValueError(
+                        f"{name}: the state's {buffer} of {what} is {np.asarray(array).dtype} "
+                        f"of shape {np.shape(array)}; the parameter is {p.data.dtype} of "
+                        f"shape {p.shape}"
+                    )
+                buffers[buffer].append(None if array is None else np.array(array, copy=True))
+        return buffers
+
+
+def _plain(value: Any) -> Any:
+    """A hyperparameter as JSON writes it: tuples as lists, numpy scalars as Python's."""
+    if isinstance(value, (tuple, list)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    return int(value) if isinstance(value, numbers.Integral) else float(value)
+
+
+def _fits(value: Any, current: Any, count: bool) -> bool:
+    """Whether a loaded setting can stand for ``current``: a count >= 0 for a counter, a bool
+    for a flag, numbers (as many) for a tuple such as ``betas``, else a number."""
+    if count:
+        return (
+            isinstance(value, numbers.Integral) and not isinstance(value, bool) and int(value) >= 0
+        )
+    if isinstance(current, tuple):
+        return (
+            isinstance(value, (list, tuple))
+            and len(value) == len(current)
+            and all(_fits(v, c, False) for v, c in zip(value, current, strict=True))
+        )
+    if isinstance(current, bool):
+        return isinstance(value, bool)
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
