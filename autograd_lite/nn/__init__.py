@@ -14,7 +14,7 @@ its attributes and names them ("W1", "0.weight"). The loss is the engine's fused
 """
 
 from ..ops import cross_entropy
-from . import functional
+from . import functional, utils
 from .activation_layers import (
     CELU,
     ELU,
@@ -89,4 +89,5 @@ __all__ = [
     "glorot_uniform",
     "load",
     "save",
+    "utils",
 ]
