@@ -51,12 +51,13 @@ def conv2d(
     x = zero_padded(input, pads)
     cols = windows(x, kernel=(kh, kw), stride=stride, dilation=dilation)  # n c oh ow kh kw
     oh, ow = cols.shape[2], cols.shape[3]
-    cols = reshape(cols, shape=(n, groups, c_per_group, oh * ow, kh * kw))
+    # Views until the last reshape, which copies once: (n, g, patch, oh * ow) columns.
+    cols = reshape(cols, shape=(n, groups, c_per_group, oh, ow, kh, kw))
+    cols = transpose(cols, axes=(0, 1, 2, 5, 6, 3, 4))
     patch = c_per_group * kh * kw
-    cols = reshape(transpose(cols, axes=(0, 1, 3, 2, 4)), shape=(n, groups, oh * ow, patch))
+    cols = reshape(cols, shape=(n, groups, patch, oh * ow))
     kernel = reshape(weight, shape=(groups, o // groups, patch))
-    out = matmul(cols, transpose(kernel, axes=(0, 2, 1)))  # n g (oh ow) o/g
-    out = reshape(transpose(out, axes=(0, 1, 3, 2)), shape=(n, o, oh, ow))
+    out = reshape(matmul(kernel, cols), shape=(n, o, oh, ow))  # from n g o/g (oh ow)
     if bias is not None:
         out = out + reshape(bias, shape=(1, o, 1, 1))
     return out
