@@ -63,3 +63,25 @@ def test_adaptive_avg_pool_averages_torchs_bins(size, out):
 def test_pools_refuse_what_does_not_fit(call, message):
     with pytest.raises(ValueError, match=message):
         call(al.tensor(np.ones((1, 1, 4, 4)), requires_grad=True))
+
+
+def test_max_pool_propagates_a_nan_and_sends_it_the_gradient_as_numpys_argmax():
+    x = al.tensor(np.array([[[[1.0, np.nan], [3.0, 2.0]]]]), requires_grad=True)
+    out = F.max_pool2d(x, 2)
+    assert np.isnan(out.item())
+    out.sum().backward()
+    assert x.grad.tolist() == [[[[0.0, 1.0], [0.0, 0.0]]]]
+
+
+def test_max_pool_of_windows_that_overlap_sends_each_its_own_maximum():
+    x = al.tensor(np.array([[[[1.0, 5.0, 2.0, 5.0]]]]), requires_grad=True)
+    out = F.max_pool2d(x, (1, 2), stride=1)  # windows (1, 5), (5, 2), (2, 5)
+    assert out.data.ravel().tolist() == [5.0, 5.0, 5.0]
+    (out * np.array([1.0, 10.0, 100.0])).sum().backward()
+    assert x.grad.ravel().tolist() == [0.0, 11.0, 0.0, 100.0]
+
+
+def test_pools_second_derivatives_match_central_differences():
+    x = np.random.default_rng(4).standard_normal((1, 2, 4, 5))
+    for pool in (F.max_pool2d, F.avg_pool2d):
+        assert al.gradgradcheck(lambda x, pool=pool: (pool(x, 2, 1, 1) ** 3).sum(), [x])

@@ -51,13 +51,15 @@ def conv2d(
     x = zero_padded(input, pads)
     cols = windows(x, kernel=(kh, kw), stride=stride, dilation=dilation)  # n c oh ow kh kw
     oh, ow = cols.shape[2], cols.shape[3]
-    # Views until the last reshape, which copies once: (n, g, patch, oh * ow) columns.
+    # Views until a reshape copies them once into (g, patch, n * oh * ow) columns, so that
+    # each group is one large matrix product, the batch included.
     cols = reshape(cols, shape=(n, groups, c_per_group, oh, ow, kh, kw))
-    cols = transpose(cols, axes=(0, 1, 2, 5, 6, 3, 4))
+    cols = transpose(cols, axes=(1, 2, 5, 6, 0, 3, 4))
     patch = c_per_group * kh * kw
-    cols = reshape(cols, shape=(n, groups, patch, oh * ow))
+    cols = reshape(cols, shape=(groups, patch, n * oh * ow))
     kernel = reshape(weight, shape=(groups, o // groups, patch))
-    out = reshape(matmul(kernel, cols), shape=(n, o, oh, ow))  # from n g o/g (oh ow)
+    out = reshape(matmul(kernel, cols), shape=(groups, o // groups, n, oh, ow))
+    out = reshape(transpose(out, axes=(2, 0, 1, 3, 4)), shape=(n, o, oh, ow))
     if bias is not None:
         out = out + reshape(bias, shape=(1, o, 1, 1))
     return out
