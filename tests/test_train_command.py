@@ -160,6 +160,9 @@ def bad_data_file(tmp_path: Path) -> str:
         (["--dataset", "moons", "--data", "x.npz"], "give --dataset or --data, not both"),
         (["--data", "missing.npz"], "--data missing.npz: no such file"),
         (bad_data_file, "bad.npz: no array named y (found X)"),
+        (["--model", "rnn"], "unknown model 'rnn'; choose mlp or cnn"),
+        (["--model", "cnn", "--hidden", "8"], "--model cnn has no --hidden"),
+        (["--model", "cnn", "--dataset", "moons"], "the data has 2 feature(s), not a square"),
     ],
 )
 def test_bad_input_exits_2_with_one_line_and_writes_nothing(tmp_path, capsys, options, message):
