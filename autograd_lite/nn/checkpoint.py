@@ -51,9 +51,14 @@ def save(
 
 def checkpoint_bytes(module: Module, record: Mapping[str, Any] | None = None) -> bytes:
     """The bytes :func:`save` writes, for a caller that commits them with other files."""
+    return archive_bytes(module.state_dict(), record)
+
+
+def archive_bytes(arrays: Mapping[str, np.ndarray], record: Mapping[str, Any] | None) -> bytes:
+    """A ``.npz`` of ``arrays`` (one ``name.npy`` each, no pickles), and ``record`` as JSON."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
-        for name, array in module.state_dict().items():
+        for name, array in arrays.items():
             with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
                 np.lib.format.write_array(member, array, allow_pickle=False)
         if record is not None:

@@ -10,17 +10,14 @@ through :func:`~autograd_lite.archives.read_npz` (pickle refused, sizes checked 
 
 from __future__ import annotations
 
-import io
-import json
 import os
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from ..archives import ArchiveError, read_npz
 from ..atomic_files import write_atomically
-from ..nn.checkpoint import RECORD, CheckpointError, read_record
+from ..nn.checkpoint import RECORD, CheckpointError, archive_bytes, read_record
 from .base import STATE_KEYS, Optimizer
 from .schedulers import LRScheduler
 
@@ -61,14 +58,12 @@ def state_bytes(optimizer: Optimizer, scheduler: LRScheduler | None = None) -> b
     record = {"format": FORMAT, "version": VERSION}
     record.update((key, state[key]) for key in STATE_KEYS if key != "state")
     record["scheduler"] = None if scheduler is None else scheduler.state_dict()
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for i, arrays in enumerate(state["state"]):
-            for name, array in arrays.items():
-                with archive.open(f"state.{i}.{name}.npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, array, allow_pickle=False)
-        archive.writestr(RECORD, json.dumps(record))
-    return buffer.getvalue()
+    arrays = {
+        f"state.{i}.{name}": array
+        for i, buffers in enumerate(state["state"])
+        for name, array in buffers.items()
+    }
+    return archive_bytes(arrays, record)
 
 
 def load_state(
