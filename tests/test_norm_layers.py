@@ -118,3 +118,20 @@ def test_each_activation_layer_calls_its_function_with_its_options(layer_type):
     assert repr(layer).startswith(f"{layer_type.__name__}(")
     for name, value in options.items():
         assert f"{name}={value!r}" in repr(layer)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda dtype: nn.Linear(3, 2, rng=0, dtype=dtype),
+        lambda dtype: nn.Embedding(4, 3, rng=0, dtype=dtype),
+        lambda dtype: nn.LayerNorm(3, dtype=dtype),
+        lambda dtype: nn.GroupNorm(1, 3, dtype=dtype),
+        lambda dtype: nn.BatchNorm1d(3, dtype=dtype),
+    ],
+)
+def test_layers_with_parameters_take_a_dtype(make):
+    layer = make(np.float32)
+    assert [p.dtype for p in layer.parameters()] == [np.float32] * len(layer.parameters())
+    assert all(b.dtype == np.float32 for _, b in layer.named_buffers())
+    assert all(p.dtype == np.float64 for p in make(np.float64).parameters())

@@ -59,13 +59,15 @@ class Linear(Module):
         out_features: int,
         bias: bool = True,
         rng: np.random.Generator | int | None = None,
+        dtype: Any = np.float64,
     ) -> None:
         self.in_features = in_features
         self.out_features = out_features
-        self.weight = Tensor(glorot_uniform(in_features, out_features, rng), requires_grad=True)
+        weight = glorot_uniform(in_features, out_features, rng).astype(dtype)
+        self.weight = Tensor(weight, requires_grad=True)
         self.bias: Tensor | None = None
         if bias:
-            self.bias = Tensor(np.zeros(out_features), requires_grad=True)
+            self.bias = Tensor(np.zeros(out_features, dtype), requires_grad=True)
 
     def forward(self, x: Any) -> Tensor:
         return linear(x, self.weight, 0.0 if self.bias is None else self.bias)
