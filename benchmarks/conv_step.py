@@ -10,8 +10,10 @@ repeated) from the same weights and data, printing the median time of each and t
   3x3 kernel, padding 1, gradients to the input and the weight.
 
 PyTorch is optional (``pip install torch==2.13.0``): without it the script says so and
-times autograd_lite alone. Torch runs with the process's threads as it chooses; numpy's
-BLAS likewise.
+times autograd_lite alone. Both sides run on one thread by default (``--threads N`` for
+more): two thread pools taking turns on two cores slow each other down (torch's step took
+twice as long beside numpy's threads as alone). The allocator is tuned as in
+``mlp_step.py`` (``--default-malloc`` keeps glibc's settings).
 
     python benchmarks/conv_step.py            # 200 repetitions of each
     python benchmarks/conv_step.py --quick    # 30
@@ -20,16 +22,30 @@ BLAS likewise.
 from __future__ import annotations
 
 import argparse
+import os
 import platform
+import sys
 import time
 from collections.abc import Callable
 
-import numpy as np
 
-import autograd_lite as al
-from autograd_lite import nn, optim
-from autograd_lite.data import load_digits
-from autograd_lite.nn import functional as F
+def _threads() -> int:
+    """--threads, read before numpy starts its BLAS threads (they are fixed at import)."""
+    if "--threads" in sys.argv[:-1]:
+        return int(sys.argv[sys.argv.index("--threads") + 1])
+    return 1
+
+
+for _name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[_name] = str(_threads())
+
+import numpy as np  # noqa: E402  (after the thread settings)
+from mlp_step import tune_malloc  # noqa: E402  (the script's folder is on the path)
+
+import autograd_lite as al  # noqa: E402
+from autograd_lite import nn, optim  # noqa: E402
+from autograd_lite.data import load_digits  # noqa: E402
+from autograd_lite.nn import functional as F  # noqa: E402
 
 try:
     import torch
@@ -102,8 +118,9 @@ def conv_runs() -> dict[str, Callable[[], object]]:
     """conv2d forward and backward at batch 64, 1x28x28 -> 32 channels, 3x3."""
     rng = np.random.default_rng(1)
     x_data, w_data = rng.standard_normal((64, 1, 28, 28)), rng.standard_normal((32, 1, 3, 3))
-    g = rng.standard_normal((64, 32, 28, 28))
+    g_data = rng.standard_normal((64, 32, 28, 28))
     x, w = al.tensor(x_data, requires_grad=True), al.tensor(w_data, requires_grad=True)
+    g = al.tensor(g_data)  # a Tensor is taken as it is; an array would be copied first
 
     def ours() -> object:
         x.grad = w.grad = None
@@ -114,7 +131,7 @@ def conv_runs() -> dict[str, Callable[[], object]]:
     if torch is not None:
         tx = torch.from_numpy(x_data).requires_grad_()
         tw = torch.from_numpy(w_data).requires_grad_()
-        tg = torch.from_numpy(g)
+        tg = torch.from_numpy(g_data)
 
         def theirs() -> object:
             tx.grad = tw.grad = None
@@ -130,13 +147,18 @@ def conv_runs() -> dict[str, Callable[[], object]]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="30 repetitions instead of 200")
+    parser.add_argument("--threads", type=int, default=1, help="threads of each side (1)")
+    parser.add_argument("--default-malloc", action="store_true", help="keep glibc's settings")
     args = parser.parse_args()
     repetitions = 30 if args.quick else 200
+    allocator = "glibc malloc defaults" if args.default_malloc else tune_malloc()
     print(f"numpy {np.__version__}, python {platform.python_version()}, {repetitions} repetitions")
+    print(f"{args.threads} thread(s) each, {allocator}")
     if torch is None:
         print("torch is not installed (pip install torch==2.13.0): timing autograd_lite alone")
     else:
-        print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, float64")
+        torch.set_num_threads(args.threads)
+        print(f"torch {torch.__version__}, float64")
     for name, runs in (("step", step_runs()), ("conv2d", conv_runs())):
         medians = interleaved(runs, repetitions)
         line = f"{name:>7}: autograd_lite {medians['autograd_lite'] * 1e3:8.2f} ms"

@@ -8,6 +8,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite.nn import functional as F
+from autograd_lite.nn.convolution import PER_IMAGE
 
 RNG = np.random.default_rng(0)
 
@@ -38,7 +39,14 @@ CASES = [
     ((1, 1, 5, 5), (2, 1, 2, 2), True, 1, "same", 1, 1, (0, 1, 0, 1)),  # even kernel: torch's
     ((0, 2, 4, 4), (1, 2, 3, 3), True, 1, "valid", 1, 1, (0, 0, 0, 0)),  # an empty batch
     ((2, 1, 1, 1), (3, 1, 1, 1), True, 1, 0, 1, 1, (0, 0, 0, 0)),
+    # 272 output pixels: the image-by-image product (PER_IMAGE), with groups
+    ((2, 4, 17, 16), (2, 2, 3, 3), True, 1, 1, 1, 2, (1, 1, 1, 1)),
 ]
+
+
+def test_both_layouts_of_the_product_are_in_the_cases():
+    pixels = [x[2] * x[3] for x, *_ in CASES]  # padding 1 or "same" keeps the size here
+    assert min(pixels) < PER_IMAGE <= max(pixels)
 
 
 @pytest.mark.parametrize("case", CASES)
@@ -53,7 +61,7 @@ def test_conv2d_is_the_definition(case):
     np.testing.assert_allclose(got.data, expected, rtol=1e-12, atol=1e-12)
 
 
-@pytest.mark.parametrize("case", [CASES[1], CASES[2], CASES[5]])
+@pytest.mark.parametrize("case", [CASES[1], CASES[2], CASES[5], CASES[8]])
 def test_conv2d_first_and_second_derivatives_match_finite_differences(case):
     x_shape, w_shape, with_bias, stride, padding, dilation, groups, _ = case
     x = RNG.standard_normal((1, *x_shape[1:]))
@@ -61,7 +69,8 @@ def test_conv2d_first_and_second_derivatives_match_finite_differences(case):
 
     def f(x, w, b):
         out = F.conv2d(x, w, b if with_bias else None, stride, padding, dilation, groups)
-        return (out * np.arange(1.0, out.size + 1).reshape(out.shape)).sum()
+        weights = np.arange(1.0, out.size + 1).reshape(out.shape) / out.size  # in (0, 1]
+        return (out * weights).sum()
 
     assert al.gradcheck(f, [x, w, b])
     assert al.gradgradcheck(lambda *a: f(*a) ** 2, [x, w, b])

@@ -16,6 +16,8 @@ import numpy as np
 from ..ops import add_at, matmul, reshape, transpose
 from ..ops.windows import pair, windows
 
+PER_IMAGE = 256  # output pixels from which conv2d multiplies image by image
+
 
 def conv2d(
     input: Any,  # noqa: A002  (torch's name)
@@ -51,15 +53,21 @@ def conv2d(
     x = zero_padded(input, pads)
     cols = windows(x, kernel=(kh, kw), stride=stride, dilation=dilation)  # n c oh ow kh kw
     oh, ow = cols.shape[2], cols.shape[3]
-    # Views until a reshape copies them once into (g, patch, n * oh * ow) columns, so that
-    # each group is one large matrix product, the batch included.
+    # Views until one reshape copies the columns: per image, (n, g, patch, oh * ow), whose
+    # product with the kernels is already the output's layout; for small images, whose
+    # per-image products are too small to be quick, (g, patch, n * oh * ow), one product per
+    # group for the whole batch and a transpose after (at batch 64, 16 -> 32 channels, 8x8
+    # this took 9 ms against 13 per image; at 1 -> 32 channels, 28x28, 25 against 23).
     cols = reshape(cols, shape=(n, groups, c_per_group, oh, ow, kh, kw))
-    cols = transpose(cols, axes=(1, 2, 5, 6, 0, 3, 4))
     patch = c_per_group * kh * kw
-    cols = reshape(cols, shape=(groups, patch, n * oh * ow))
     kernel = reshape(weight, shape=(groups, o // groups, patch))
-    out = reshape(matmul(kernel, cols), shape=(groups, o // groups, n, oh, ow))
-    out = reshape(transpose(out, axes=(2, 0, 1, 3, 4)), shape=(n, o, oh, ow))
+    if oh * ow >= PER_IMAGE:
+        cols = reshape(transpose(cols, axes=(0, 1, 2, 5, 6, 3, 4)), shape=(n, groups, patch, -1))
+        out = reshape(matmul(kernel, cols), shape=(n, o, oh, ow))
+    else:
+        cols = reshape(transpose(cols, axes=(1, 2, 5, 6, 0, 3, 4)), shape=(groups, patch, -1))
+        out = reshape(matmul(kernel, cols), shape=(groups, o // groups, n, oh, ow))
+        out = reshape(transpose(out, axes=(2, 0, 1, 3, 4)), shape=(n, o, oh, ow))
     if bias is not None:
         out = out + reshape(bias, shape=(1, o, 1, 1))
     return out
