@@ -121,7 +121,7 @@ class Mish(Activation):
 
 
 class Softsign(Activation):
-    """x / (1 + |x|)."""
+    """x / (1 + abs(x))."""
 
     function = staticmethod(A.softsign)
 

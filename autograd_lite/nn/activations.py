@@ -71,7 +71,7 @@ def softplus(x: Any, beta: float = 1.0, threshold: float = 20.0) -> Any:
 
 
 def logsigmoid(x: Any) -> Any:
-    """log(sigmoid(x)) = min(x, 0) - log(1 + exp(-|x|)), stable for any x."""
+    """log(sigmoid(x)) = min(x, 0) - log(1 + exp(-abs(x))), stable for any x."""
     return minimum(x, 0.0) - log1p(exp(-abs_(x)))
 
 
@@ -105,7 +105,7 @@ def mish(x: Any) -> Any:
 
 
 def softsign(x: Any) -> Any:
-    """x / (1 + |x|)."""
+    """x / (1 + abs(x))."""
     return x / (1.0 + abs_(x))
 
 

@@ -38,7 +38,7 @@ def mse_loss(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: 
 
 
 def l1_loss(input: Any, target: Any, reduction: str = "mean") -> Any:  # noqa: A002
-    """|input - target| (gradient 0 where they are equal, as torch)."""
+    """abs(input - target) (gradient 0 where they are equal, as torch)."""
     _same_shape("l1_loss", input, target)
     return _reduced("l1_loss", abs_(input - target), reduction)
 
@@ -49,7 +49,7 @@ def smooth_l1_loss(
     reduction: str = "mean",
     beta: float = 1.0,
 ) -> Any:
-    """0.5 d^2 / beta where |d| < beta, else |d| - 0.5 beta (d = input - target)."""
+    """0.5 d^2 / beta where abs(d) < beta, else abs(d) - 0.5 beta (d = input - target)."""
     _same_shape("smooth_l1_loss", input, target)
     d = input - target
     a = abs_(d)
@@ -63,7 +63,7 @@ def huber_loss(
     reduction: str = "mean",
     delta: float = 1.0,
 ) -> Any:
-    """0.5 d^2 where |d| < delta, else delta (|d| - 0.5 delta): smooth_l1 times delta."""
+    """0.5 d^2 where abs(d) < delta, else delta (abs(d) - 0.5 delta): smooth_l1 times delta."""
     return smooth_l1_loss(input, target, reduction, beta=delta) * delta
 
 
@@ -93,7 +93,7 @@ def binary_cross_entropy_with_logits(
     pos_weight: Any = None,
 ) -> Any:
     """binary_cross_entropy(sigmoid(x), t) written stably, as torch does: (1 - t) x +
-    (1 + (pos_weight - 1) t) (log(1 + exp(-|x|)) + max(-x, 0)), finite for any logit."""
+    (1 + (pos_weight - 1) t) (log(1 + exp(-abs(x))) + max(-x, 0)), finite for any logit."""
     _same_shape("binary_cross_entropy_with_logits", input, target)
     softplus_neg = log1p(exp(-abs_(input))) + maximum(-input, 0.0)  # log(1 + exp(-x))
     scale = 1.0 if pos_weight is None else 1 + (pos_weight - 1) * target

@@ -60,7 +60,7 @@ class Optimizer:
         raise NotImplementedError
 
     def _gradient(self, p: Tensor) -> np.ndarray:
-        """The gradient with the L2 penalty (weight_decay / 2) * |p|^2 added: g + wd * p."""
+        """The gradient with the L2 penalty (weight_decay / 2) * sum(p^2) added: g + wd * p."""
         if self.weight_decay:
             return p.grad + self.weight_decay * p.data
         return p.grad
