@@ -151,15 +151,15 @@ def test_load_state_dict_names_what_does_not_fit_and_changes_nothing(change, mes
         np.testing.assert_array_equal(p.data, before[name])
 
 
-def test_linear_starts_from_glorot_uniform_and_zero_bias():
+def test_linear_starts_from_torchs_kaiming_uniform():
     fan_in, fan_out = 300, 200
     layer = nn.Linear(fan_in, fan_out, rng=0)
-    w = layer.weight.data
-    limit = np.sqrt(6 / (fan_in + fan_out))
+    w, b = layer.weight.data, layer.bias.data
+    limit = 1 / np.sqrt(fan_in)
     assert w.shape == (fan_in, fan_out) and np.abs(w).max() <= limit
     assert np.abs(w).max() > 0.99 * limit  # uniform up to the bound, not narrower
-    np.testing.assert_allclose(w.var(), 2 / (fan_in + fan_out), rtol=0.02)
-    np.testing.assert_array_equal(layer.bias.data, np.zeros(fan_out))
+    np.testing.assert_allclose(w.var(), limit**2 / 3, rtol=0.02)
+    assert b.shape == (fan_out,) and 0.9 * limit < np.abs(b).max() <= limit
     np.testing.assert_array_equal(nn.Linear(fan_in, fan_out, rng=0).weight.data, w)
     assert not np.array_equal(nn.Linear(fan_in, fan_out, rng=1).weight.data, w)
 
@@ -192,7 +192,8 @@ def test_sequential_applies_layers_in_order_and_indexes_them():
     first, second = nn.Linear(2, 3, rng=0), nn.Linear(3, 1, rng=1)
     seq = nn.Sequential(first, nn.ReLU(), second)
     x = np.array([[1.0, -2.0]])
-    expected = np.maximum(x @ first.weight.data, 0) @ second.weight.data
+    hidden = np.maximum(x @ first.weight.data + first.bias.data, 0)
+    expected = hidden @ second.weight.data + second.bias.data
     np.testing.assert_allclose(seq(x).data, expected)
     assert len(seq) == 3 and seq[0] is first and seq[-1] is second
     with pytest.raises(TypeError, match="layer 1 is a ufunc, not a Module"):

@@ -44,7 +44,8 @@ class Linear(Module):
     """An affine layer, ``x @ weight + bias``, with ``weight`` of shape (in_features, out_features).
 
     The weight is stored inputs-first, as the formula x W + b is written (PyTorch stores
-    the transpose). It starts from :func:`glorot_uniform`, the bias from zeros.
+    the transpose). Weight and bias start as PyTorch's do (Kaiming-uniform with a = sqrt(5)):
+    from U(-1/sqrt(in_features), 1/sqrt(in_features)), drawn from ``rng``.
 
     >>> layer = Linear(3, 2, rng=0)
     >>> layer.weight.shape, layer.bias.shape, layer.weight.name
@@ -63,11 +64,13 @@ class Linear(Module):
     ) -> None:
         self.in_features = in_features
         self.out_features = out_features
-        weight = glorot_uniform(in_features, out_features, rng).astype(dtype)
+        generator, bound = make_rng(rng), 1 / np.sqrt(in_features)
+        weight = generator.uniform(-bound, bound, (in_features, out_features)).astype(dtype)
         self.weight = Tensor(weight, requires_grad=True)
         self.bias: Tensor | None = None
         if bias:
-            self.bias = Tensor(np.zeros(out_features, dtype), requires_grad=True)
+            values = generator.uniform(-bound, bound, out_features).astype(dtype)
+            self.bias = Tensor(values, requires_grad=True)
 
     def forward(self, x: Any) -> Tensor:
         return linear(x, self.weight, 0.0 if self.bias is None else self.bias)
