@@ -59,13 +59,17 @@ def cross_entropy(logits, target, axis=-1, reduction="mean"):
     probs = e / total
     if labels:
         # -log softmax(z)[label] = log(sum(exp(z))) - z[label], both shifted by max(z).
-        # The index names each row's label element in place, whatever the memory layout.
-        rows = (
-            (np.arange(target.size),) if target.ndim == 1 else np.indices(target.shape, sparse=True)
-        )
-        at_label = (*rows, target)
-        losses = log_total[..., 0] - shifted[at_label]
-        probs[at_label] -= 1
+        if target.ndim == 1 and probs.flags.c_contiguous:
+            # rows of a C-ordered array: label k of row i is element i * classes + k of its
+            # flat view, a 1-d index numpy applies several times faster than a pair
+            at = np.arange(0, probs.size, probs.shape[-1]) + target
+            losses = log_total[..., 0] - shifted.reshape(-1)[at]
+            probs.reshape(-1)[at] -= 1  # a view of probs: in place
+        else:  # the index names each row's label element, whatever the memory layout
+            rows = np.indices(target.shape, sparse=True) if target.ndim else ()
+            at_label = (*rows, target)
+            losses = log_total[..., 0] - shifted[at_label]
+            probs[at_label] -= 1
         softmax_minus_target = probs
     else:
         target = target if last else np.moveaxis(target, axis, -1)
@@ -74,7 +78,8 @@ def cross_entropy(logits, target, axis=-1, reduction="mean"):
         # d/dz of -sum(y log softmax(z)) is softmax(z) sum(y) - y: rows need not sum to 1
         softmax_minus_target = probs * np.add.reduce(target, axis=-1, keepdims=True) - target
     if reduction == "mean":
-        loss = losses.sum() / losses.size if losses.size else losses.dtype.type(np.nan)
+        total_loss = np.add.reduce(losses, axis=None)
+        loss = total_loss / losses.size if losses.size else losses.dtype.type(np.nan)
     else:
         loss = losses.sum() if reduction == "sum" else losses
     if not last:
@@ -123,8 +128,10 @@ def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reducti
     n_classes = shape[axis]
     if not target.size:
         return True
-    low, high = np.minimum.reduce(target, axis=None), np.maximum.reduce(target, axis=None)
-    if low < 0 or high >= n_classes:
+    # one pass checks both bounds: seen as unsigned, a negative label is larger than any class
+    unsigned = target.view(np.dtype(f"u{target.dtype.itemsize}"))
+    if np.maximum.reduce(unsigned, axis=None) >= n_classes:
+        low, high = np.minimum.reduce(target, axis=None), np.maximum.reduce(target, axis=None)
         raise ValueError(
             f"cross_entropy: labels must lie in [0, {n_classes}), got values from {low} to {high}"
         )
