@@ -149,7 +149,19 @@ def test_values_and_gradients_match_torch(name):
 
 
 def test_activations_match_torch():
-    x = np.linspace(-6.0, 6.0, 41)
+    kinks = [
+        -3.0,
+        3.0,
+        0.0,
+        6.0,
+        -6.0,
+        -1.0,
+        1.0,
+        -2.0,
+        2.5,
+        1.5,
+    ]  # every function's, and the softplus threshold
+    x = np.concatenate([np.linspace(-6.0, 6.0, 41), kinks])
     pairs = [
         (F.silu, TF.silu), (F.mish, TF.mish), (F.selu, TF.selu), (F.logsigmoid, TF.logsigmoid),
         (F.hardswish, TF.hardswish), (F.hardsigmoid, TF.hardsigmoid), (F.softsign, TF.softsign),
