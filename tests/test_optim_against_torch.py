@@ -1,0 +1,60 @@
+"""Optional: ten steps of each optimizer (and a schedule) against torch.optim on the same
+gradients, float64; skipped where torch is not installed (``pip install torch==2.13.0``)."""
+
+import numpy as np
+import pytest
+
+import autograd_lite as al
+from autograd_lite import optim
+
+torch = pytest.importorskip(
+    "torch", reason="optional oracle, not installed: pip install torch==2.13.0 (CPU)"
+)
+
+SETTINGS = [
+    ("SGD", {"lr": 0.1}),
+    ("SGD", {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
+    ("SGD", {"lr": 0.1, "momentum": 0.5, "nesterov": True}),
+    ("Adam", {"lr": 0.05, "betas": (0.8, 0.95), "eps": 1e-6, "weight_decay": 0.1}),
+    ("AdamW", {"lr": 0.05, "weight_decay": 0.2}),
+    ("RMSprop", {"lr": 0.01, "alpha": 0.9, "momentum": 0.5, "weight_decay": 0.05}),
+]
+
+
+@pytest.mark.parametrize(("name", "options"), SETTINGS, ids=[f"{n}{o}" for n, o in SETTINGS])
+def test_ten_steps_match_torch(name, options):
+    rng = np.random.default_rng(3)
+    start, grads = rng.standard_normal((2, 3)), rng.standard_normal((10, 2, 3))
+    ours = al.tensor(start.copy(), requires_grad=True)
+    theirs = torch.tensor(start.copy(), requires_grad=True)
+    opt = getattr(optim, name)([ours], **options)
+    torch_opt = getattr(torch.optim, name)([theirs], **options)
+    for g in grads:
+        ours.grad = g.copy()
+        theirs.grad = torch.tensor(g)
+        opt.step()
+        torch_opt.step()
+        np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
+def test_one_cycle_and_step_schedules_match_torch():
+    for make, make_torch in [
+        (
+            lambda o: optim.OneCycleLR(o, max_lr=0.5, total_steps=12),
+            lambda o: torch.optim.lr_scheduler.OneCycleLR(
+                o, max_lr=0.5, total_steps=12, cycle_momentum=False
+            ),
+        ),
+        (
+            lambda o: optim.MultiStepLR(o, [2, 5], gamma=0.3),
+            lambda o: torch.optim.lr_scheduler.MultiStepLR(o, [2, 5], gamma=0.3),
+        ),
+    ]:
+        opt = optim.SGD([al.tensor([1.0], requires_grad=True)], lr=0.2)
+        torch_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
+        scheduler, torch_scheduler = make(opt), make_torch(torch_opt)
+        for _ in range(11):
+            assert opt.lr == pytest.approx(torch_opt.param_groups[0]["lr"], rel=1e-12)
+            torch_opt.step()
+            scheduler.step()
+            torch_scheduler.step()
