@@ -184,3 +184,16 @@ def test_activations_match_torch():
         )
         # rtol 1e-7: torch's hardsigmoid rule multiplies by 1/6 rounded to float32
         np.testing.assert_allclose(t.grad, tt.grad.numpy(), rtol=1e-7, atol=1e-12)
+
+
+def test_batch_norm_layers_keep_torchs_running_statistics():
+    ours = al.nn.BatchNorm2d(4, momentum=0.3)
+    theirs = torch.nn.BatchNorm2d(4, momentum=0.3).double()
+    for _ in range(3):
+        x = RNG.standard_normal((5, 4, 3, 2)) * 2 + 1
+        np.testing.assert_allclose(ours(x).data, theirs(torch.tensor(x)).detach().numpy())
+    np.testing.assert_allclose(ours.running_mean, theirs.running_mean.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.running_var, theirs.running_var.numpy(), rtol=1e-12)
+    ours.eval(), theirs.eval()
+    x = RNG.standard_normal((2, 4, 3, 2))
+    np.testing.assert_allclose(ours(x).data, theirs(torch.tensor(x)).detach().numpy())
