@@ -178,17 +178,18 @@ def cross_entropy(
         return fused_cross_entropy(input, target, axis=axis, reduction=reduction)
     if reduction not in ("mean", "sum", "none"):
         _reduced("cross_entropy", None, reduction)  # raises, naming the choices
-    logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, 1 if len(shape) > 1 else 0)
+    class_axis = 1 if len(shape) > 1 else 0  # torch's layout, which nll_loss takes
+    logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, class_axis)
     classes = shape[axis]
     w = np.ones(classes) if weight is None else np.asarray(getattr(weight, "data", weight))
     if w.shape != (classes,):
         raise ValueError(f"cross_entropy: weight of shape {w.shape} for {classes} classes")
     w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
     if probabilities:
-        smoothed = rearranged(np.moveaxis, target, axis, 1 if len(shape) > 1 else 0)
+        smoothed = rearranged(np.moveaxis, target, axis, class_axis)
         if label_smoothing:
             smoothed = smoothed * (1 - label_smoothing) + label_smoothing / classes
-        losses = -sum_(logp * w_view * smoothed, axis=1 if len(shape) > 1 else 0)
+        losses = -sum_(logp * w_view * smoothed, axis=class_axis)
         return _reduced("cross_entropy", losses, reduction)
     if len(shape) < 2:
         raise ValueError(
