@@ -11,13 +11,11 @@ from typing import Any
 
 import numpy as np
 import pytest
+from torch_oracle import assert_matches_torch, torch
 
 import autograd_lite as al
 from autograd_lite.nn import functional as F
 
-torch = pytest.importorskip(
-    "torch", reason="optional oracle, not installed: pip install torch==2.13.0 (CPU)"
-)
 TF = torch.nn.functional
 RNG = np.random.default_rng(8)
 
@@ -134,18 +132,7 @@ MASK[1] = False  # a query that sees no key: zeros in both
 @pytest.mark.parametrize("name", CASES)
 def test_values_and_gradients_match_torch(name):
     ours, theirs, inputs = CASES[name]
-    leaves = [al.tensor(a, requires_grad=True) for a in inputs]
-    out = ours(*leaves)
-    tensors = [torch.tensor(a, requires_grad=True) for a in inputs]
-    expected = theirs(*tensors)
-    np.testing.assert_allclose(out.data, expected.detach().numpy(), rtol=1e-10, atol=1e-12)
-    g = RNG.standard_normal(out.shape)
-    (out * g).sum().backward()
-    (expected * torch.tensor(g)).sum().backward()
-    for i, (leaf, tensor) in enumerate(zip(leaves, tensors, strict=True)):
-        np.testing.assert_allclose(
-            leaf.grad, tensor.grad.numpy(), rtol=1e-9, atol=1e-12, err_msg=f"input {i}"
-        )
+    assert_matches_torch(ours, theirs, inputs, RNG)
 
 
 def test_activations_match_torch():

@@ -3,13 +3,10 @@ gradients, float64; skipped where torch is not installed (``pip install torch==2
 
 import numpy as np
 import pytest
+from torch_oracle import torch
 
 import autograd_lite as al
 from autograd_lite import optim
-
-torch = pytest.importorskip(
-    "torch", reason="optional oracle, not installed: pip install torch==2.13.0 (CPU)"
-)
 
 SETTINGS = [
     ("SGD", {"lr": 0.1}),
