@@ -40,6 +40,7 @@ class BackwardTrace(Observer):
     def __init__(self) -> None:
         self.events: list[dict[str, Any]] = []
         self.labels: dict[Tensor, str] = {}
+        self.step: dict[str, Any] = {}  # the step being processed: its gradients go to it
 
     def label(self, t: Tensor) -> str:
         """The tensor's name, or a number in order of first appearance in this trace."""
@@ -50,21 +51,21 @@ class BackwardTrace(Observer):
     # --- reported by the engine, as an observer ----------------------------------------------
     def node_reached(self, t: Tensor, g: Any) -> None:
         op = t.op
-        self.events.append(
-            {
-                "kind": "step",
-                "node": self.label(t),
-                "op": None if op is None else op.name,
-                "shape": t.shape,
-                "grad_in": describe(g),
-                "sent": [],
-            }
-        )
+        self.step = {
+            "kind": "step",
+            "node": self.label(t),
+            "op": None if op is None else op.name,
+            "shape": t.shape,
+            "grad_in": describe(g),
+            "sent": [],
+        }
+        self.events.append(self.step)
 
     def gradient_sent(
         self, node: Tensor, argnum: int, x: Tensor, rule: Any, gx: Any, g: Any, args: Any
     ) -> None:
-        self.events[-1]["sent"].append(
+        # (after an accumulation into an earlier input, the last event is that accumulation)
+        self.step["sent"].append(
             {
                 "input": self.label(x),
                 "argnum": argnum,

@@ -36,6 +36,18 @@ def test_trace_shows_exactly_one_accumulation_and_the_same_gradients():
     np.testing.assert_array_equal(x.grad, x2.grad)
 
 
+def test_a_gradient_sent_after_an_accumulation_belongs_to_its_step():
+    # h's first gradient comes from sum(h); multiply(h, h) then adds into h (an accumulation
+    # event) and sends to its second input: that send is still multiply's
+    x = al.tensor([0.5, -1.0], requires_grad=True, name="x")
+    h = al.tanh(x)
+    h.name = "h"
+    trace = al.trace_backward(al.sum(h) + al.sum(h * h))
+    (multiply,) = [step for step in trace.steps if step["op"] == "multiply"]
+    assert [(s["input"], s["argnum"]) for s in multiply["sent"]] == [("h", 0), ("h", 1)]
+    assert [e["node"] for e in trace.accumulations] == ["h", "h"]
+
+
 def test_trace_names_each_rule_and_its_formula_and_prints_as_a_table():
     _, _, loss = diamond()
     trace = al.trace_backward(loss)
