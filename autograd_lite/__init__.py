@@ -13,6 +13,7 @@ from __future__ import annotations
 from importlib import metadata as _metadata
 
 from .anomaly import AnomalyError, detect_anomaly
+from .explorer import explore
 from .functional import grad, hessian, jacobian, jvp, value_and_grad, vjp
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .jacobians import check_local, local_jacobian
@@ -174,6 +175,7 @@ __all__ = [
     "cross_entropy",
     "divide",
     "draw_graph",
+    "explore",
     "enable_grad",
     "exp",
     "expand_dims",

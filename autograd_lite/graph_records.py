@@ -102,6 +102,8 @@ class GraphRecords:
     edges: list[Edge]
     outputs: list[str]
     omitted: int
+    # each kept tensor's record id and its op's (None for a leaf): not part of the JSON
+    ids: dict[Any, tuple[str, str | None]] = field(default_factory=dict, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -171,7 +173,8 @@ def read_graph(
         nodes.append(rest)
         edges.extend(Edge(rest.id, target) for target in cut_off)
     output_ids = [kept[out][0].id for out in dict.fromkeys(outputs) if out in kept]
-    return GraphRecords(nodes, edges, output_ids, omitted)
+    ids = {t: (node.id, None if op is None else op.id) for t, (node, op, _) in kept.items()}
+    return GraphRecords(nodes, edges, output_ids, omitted, ids)
 
 
 def _constant(add: Any, x: Any) -> NodeRecord | None:
@@ -198,7 +201,7 @@ def _edges(kept: dict[Node, Any]) -> tuple[list[Edge], list[str]]:
             continue
         edges.append(Edge(op_node.id, node.id))
         for slot, x, constant in zip(
-            _slot_names(t.op, len(t.inputs)), t.inputs, constants, strict=True
+            slot_names(t.op, len(t.inputs)), t.inputs, constants, strict=True
         ):
             source = kept[x][0] if isinstance(x, Node) and x in kept else constant
             if source is None:
@@ -245,7 +248,7 @@ def _describe_constant(node: NodeRecord, value: Any) -> None:
     node.nonfinite = not all_finite(array)
 
 
-def _slot_names(op: Any, n: int) -> list[str]:
+def slot_names(op: Any, n: int) -> list[str]:
     """Edge labels: the op's input names when it takes several inputs, else nothing."""
     if n < 2:
         return [""] * n

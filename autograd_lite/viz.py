@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from .atomic_files import write_atomically
-from .graph_records import NodeRecord, read_graph
+from .graph_records import Edge, GraphRecords, NodeRecord, read_graph
 from .layout import choose_layout
 from .node import Node
 
@@ -103,9 +103,22 @@ def draw_graph(
     >>> print(g.source.splitlines()[5].strip())  # n0 is the output, n1 the op that made it
     n1 [label=<<B>sum</B>> fillcolor="#fef3c7" shape=ellipse style=filled]
     """
+    records = read_graph(outputs, show_data=show_data, show_grad=show_grad, max_nodes=max_nodes)
+    return digraph(records, rankdir=rankdir, legend=legend)
+
+
+def digraph(
+    records: GraphRecords,
+    *,
+    rankdir: str | None = None,
+    legend: bool = False,
+    element_ids: bool = False,
+) -> graphviz.Digraph:
+    """The picture of graph records (see :func:`draw_graph`). With ``element_ids`` every
+    node and edge carries an ``id`` for SVG: the node's record id, and for an edge
+    :func:`edge_id`, so that a page can find and highlight them."""
     import graphviz
 
-    records = read_graph(outputs, show_data=show_data, show_grad=show_grad, max_nodes=max_nodes)
     layout = choose_layout(records, len(_LEGEND) if legend else 0)
     if rankdir is not None:
         layout = replace(layout, rankdir=rankdir)
@@ -116,15 +129,27 @@ def draw_graph(
         edge_attr={**_BASE, "fontsize": "9", "fontcolor": "#4b5563"},
     )
     for node in records.nodes:
-        graph.node(node.id, label=_html_label(node), **_node_style(node))
+        ids = {"id": node.id} if element_ids else {}
+        graph.node(node.id, label=_html_label(node), **_node_style(node), **ids)
     for edge in records.edges:
+        attrs = {"id": edge_id(edge)} if element_ids else {}
         if edge.label:
-            graph.edge(edge.source, edge.target, label=f"<{html.escape(edge.label)}>")
-        else:
-            graph.edge(edge.source, edge.target)
+            attrs["label"] = f"<{html.escape(edge.label)}>"
+        graph.edge(edge.source, edge.target, **attrs)
     if legend:
         _add_legend(graph, layout.legend_per_rank, after=records.outputs[0])
     return graph
+
+
+def edge_id(edge: Edge) -> str:
+    """An edge's id in SVG: its two ends and, for an op with several inputs, the input's name
+    (x * x draws two edges between the same two nodes). No "-": Graphviz escapes it."""
+    return f"e_{edge.source}_{edge.target}" + (f"_{edge.label}" if edge.label else "")
+
+
+def svg_text(graph: graphviz.Digraph, timeout: float | None = None) -> str:
+    """The picture as SVG text, from Graphviz's ``dot`` (see :func:`render`)."""
+    return _pipe(graph, "svg", timeout).decode("utf-8")
 
 
 def graph_to_json(

@@ -4,9 +4,10 @@ gradients, and draw the graph the engine recorded.
 The expression is checked against the whitelist of :mod:`autograd_lite.expr` before anything
 runs; each name in it is an input, filled with seeded standard-normal values of the shape
 given by ``--shape NAME=DIMS`` (a scalar without one). Backward runs when the value has one
-element. The picture goes to ``-o FILE`` (svg, png, pdf, dot or json, from the suffix), or as
-DOT to stdout, the values then going to stderr so that stdout can be piped to ``dot``. Its
-command line (help, arguments and their checks) is :mod:`autograd_lite.commands.graph_arguments`.
+element. The picture goes to ``-o FILE`` (svg, png, pdf, dot or json, from the suffix; html
+writes the step-by-step page of :func:`autograd_lite.explore`), or as DOT to stdout, the
+values then going to stderr so that stdout can be piped to ``dot``. Its command line (help,
+arguments and their checks) is :mod:`autograd_lite.commands.graph_arguments`.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .. import expr
 from ..atomic_files import write_atomically
 from ..cli import UsageError
 from ..deadline import Deadline, TimedOut, deadline
+from ..explorer import explore
 from ..graph_records import read_graph
 from ..registry import get_op, list_ops
 from ..tensor import Tensor, tensor
@@ -103,8 +105,8 @@ def _evaluate(
             if not isinstance(value, Tensor):
                 value = tensor(value)
             note = _gradient_note(value, args.no_grad)
-            if note is None:
-                value.backward(retain_grads=True)  # the picture shows every gradient
+            if note is None:  # the picture shows every gradient; the page runs its own pass
+                value.backward(retain_grads=True, retain_graph=output_format(args.output) == "html")
         except expr.ExpressionError as exc:
             raise UsageError(str(exc)) from None
         except ENGINE_ERRORS as exc:
@@ -152,6 +154,8 @@ def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str, clock: Dea
     try:
         if fmt == "json":
             write_atomically(args.output, (graph_to_json(value, **shown) + "\n").encode())
+        elif fmt == "html":
+            _write_page(value, args, clock)
         else:
             _render_in_time(value, args, fmt, clock)
     except DotNotFoundError as exc:
@@ -161,6 +165,17 @@ def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str, clock: Dea
     except subprocess.CalledProcessError as exc:
         detail = _one_line(exc.stderr or exc)
         raise UsageError(f"Graphviz failed to draw {args.output}: {detail}") from None
+
+
+def _write_page(value: Tensor, args: argparse.Namespace, clock: Deadline) -> None:
+    """The step-by-step page (al.explore), which steps through the reverse pass."""
+    note = _gradient_note(value, args.no_grad)
+    if note is not None:
+        raise UsageError(f"-o {args.output}: the page steps through the reverse pass, but {note}")
+    try:
+        explore(value, max_nodes=args.max_nodes).save(args.output, timeout=clock.remaining())
+    except subprocess.TimeoutExpired:
+        raise TimedOut from None
 
 
 def _render_in_time(value: Tensor, args: argparse.Namespace, fmt: str, clock: Deadline) -> None:

@@ -68,7 +68,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-o",
         "--output",
         metavar="FILE",
-        help="write the picture to FILE (.svg .png .pdf .dot .json); default: DOT to stdout",
+        help=(
+            "write the picture to FILE (.svg .png .pdf .dot .json), or the step-by-step page "
+            "(.html); default: DOT to stdout"
+        ),
     )
     parser.add_argument(
         "--max-nodes",
@@ -176,8 +179,8 @@ def output_format(output: str | None) -> str:
         return "dot"
     fmt = Path(output).suffix.removeprefix(".").lower()
     fmt = "dot" if fmt == "gv" else fmt
-    if fmt not in (*FORMATS, "json"):
-        raise UsageError(f"-o {output}: the suffix must be one of .svg .png .pdf .dot .json")
+    if fmt not in (*FORMATS, "json", "html"):
+        raise UsageError(f"-o {output}: the suffix must be one of .svg .png .pdf .dot .json .html")
     return fmt
 
 
