@@ -75,7 +75,9 @@ def test_command_1_as_root_calls_no_sudo(tmp_path):
         "apt-get", "apt-get", "python3", "pip", "autograd-lite",
     ]  # fmt: skip
     assert calls[0].startswith("apt-get update")
-    assert calls[1].startswith("apt-get install -y -q graphviz [frontend=noninteractive]")
+    assert calls[1].startswith(
+        "apt-get install -y -q graphviz chromium chromium-driver [frontend=noninteractive]"
+    )
     assert calls[3].startswith("pip install -e .[dev]")
     assert calls[4].startswith("autograd-lite train")
 

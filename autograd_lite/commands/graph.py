@@ -173,7 +173,8 @@ def _write_page(value: Tensor, args: argparse.Namespace, clock: Deadline) -> Non
     if note is not None:
         raise UsageError(f"-o {args.output}: the page steps through the reverse pass, but {note}")
     try:
-        explore(value, max_nodes=args.max_nodes).save(args.output, timeout=clock.remaining())
+        page = explore(value, max_nodes=args.max_nodes, title=args.expr)
+        page.save(args.output, timeout=clock.remaining())
     except subprocess.TimeoutExpired:
         raise TimedOut from None
 

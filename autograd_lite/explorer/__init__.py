@@ -63,7 +63,7 @@ class Explorer:
         """The page in a sandboxed frame, so that a notebook shows it with its own script."""
         return (
             f'<iframe title="{html.escape(self.title)}" sandbox="allow-scripts" '
-            f'style="width:100%;height:640px;border:1px solid #d1d5db" '
+            f'style="width:100%;height:720px;border:1px solid #d1d5db" '
             f'srcdoc="{html.escape(self.to_html())}"></iframe>'
         )
 
@@ -71,8 +71,11 @@ class Explorer:
         return f"<Explorer {self.title!r}: {len(self.steps)} steps, {self.omitted} nodes left out>"
 
 
-def explore(*outputs: Tensor, max_nodes: int | None = DEFAULT_MAX_NODES) -> Explorer:
-    """The step-by-step page of the graph that made ``outputs`` (each of one element).
+def explore(
+    *outputs: Tensor, max_nodes: int | None = DEFAULT_MAX_NODES, title: str | None = None
+) -> Explorer:
+    """The step-by-step page of the graph that made ``outputs`` (each of one element),
+    headed ``title`` (by default the outputs' names).
 
     Runs the engine's reverse pass from the outputs (seeded with 1 each) with a trace
     observing it, keeping the graph and touching no ``.grad``: call it before
@@ -99,7 +102,7 @@ def explore(*outputs: Tensor, max_nodes: int | None = DEFAULT_MAX_NODES) -> Expl
             f"explore() runs the reverse pass itself and needs the graph's saved values: {exc}"
         ) from exc
     steps = forward_steps(records, trace) + backward_steps(records, trace)
-    return Explorer(_title(outputs, trace), records, steps)
+    return Explorer(title or _title(outputs, trace), records, steps)
 
 
 def _check_outputs(outputs: tuple[Any, ...]) -> None:

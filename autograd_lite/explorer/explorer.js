@@ -48,13 +48,9 @@
 
   function summary(label, s, cls) {
     const part = el("div", "al-summary");
-    part.append(row(label, s.text + (s.strip ? `  (shape ${shapeText(s.shape)})` : ""), cls));
+    part.append(row(label, s.text, cls));
     if (s.strip) part.append(strip(s.strip));
     return part;
-  }
-
-  function shapeText(shape) {
-    return "(" + shape.join(", ") + (shape.length === 1 ? ",)" : ")");
   }
 
   function matrix(rows) {
@@ -69,6 +65,11 @@
 
   function fmt(v) {
     return Math.abs(v) < 1e-12 ? "0" : Number(v.toPrecision(4)).toString();
+  }
+
+  function difference(v) {
+    // how far two computations of one gradient differ: rounding shows as, say, 2.8e-17
+    return typeof v === "number" ? (v === 0 ? "0 (equal)" : v.toExponential(1)) : String(v);
   }
 
   function toggle(label, build) {
@@ -118,7 +119,7 @@
       matrix(j.matrix),
       row("J^T g", j.jtg),
       row("sent by the rule", j.sent),
-      row("largest difference", fmt(typeof j.difference === "number" ? j.difference : NaN)),
+      row("largest difference", difference(j.difference)),
     ];
   }
 
@@ -128,7 +129,7 @@
     parts.push(row("s", m.s), row("g", m.g));
     if (m.matrix) parts.push(el("p", null, "diag(s) - s s^T:"), matrix(m.matrix));
     parts.push(row("J^T g", m.jtg), row("s * (g - sum(g * s))", m.rule));
-    parts.push(row("largest difference", fmt(Number(m.difference))));
+    parts.push(row("largest difference", difference(m.difference)));
     parts.push(toggle("the question's hand-written rule", () => {
       const side = el("div", "al-side");
       const right = el("div", "al-column");
@@ -164,6 +165,21 @@
     if (node) node.classList.add(cls);
   }
 
+  function reveal(id) {
+    // scroll the picture (not the page) so that the step's node is in sight
+    const node = id && document.getElementById(id);
+    const box = document.querySelector(".al-picture");
+    if (!node || !box) return;
+    const r = node.getBoundingClientRect();
+    const b = box.getBoundingClientRect();
+    if (r.top < b.top || r.bottom > b.bottom) {
+      box.scrollTop += r.top - b.top - (b.height - r.height) / 2;
+    }
+    if (r.left < b.left || r.right > b.right) {
+      box.scrollLeft += r.left - b.left - (b.width - r.width) / 2;
+    }
+  }
+
   function render() {
     const s = steps[current];
     for (const cls of MARKS) {
@@ -173,6 +189,7 @@
     mark(s.op_id, "al-current");
     s.edges.forEach((e) => mark(e, "al-flow"));
     (s.sent || []).forEach((x) => mark(x.input_id, "al-input"));
+    reveal(s.id);
     slider.value = String(current);
     counter.textContent = `step ${current + 1} of ${steps.length} · ${s.phase}`;
     panel.replaceChildren(...(s.phase === "forward" ? forwardPanel(s) : backwardPanel(s)));
