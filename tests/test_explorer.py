@@ -260,3 +260,14 @@ def test_the_graph_command_refuses_a_page_without_a_reverse_pass(tmp_path, capsy
     assert cli.main(["graph", "exp(x)", "--shape", "x=3", "-o", str(path)]) == 2
     assert "the page steps through the reverse pass, but no gradients" in capsys.readouterr().err
     assert not path.exists()
+
+
+def test_several_outputs_are_each_seeded_with_one():
+    x = al.tensor([0.5, -1.0], requires_grad=True, name="x")
+    h = al.tanh(x)
+    page = al.explore(al.sum(h * h), al.max(h))
+    (leaf,) = [s for s in page.steps if s["phase"] == "backward" and s["name"] == "x"]
+    t = np.tanh(x.data)
+    expected = (2 * t + np.array([1.0, 0.0])) * (1 - t * t)  # max(h) is at h[0]
+    assert leaf["grad"]["text"] == describe(expected)
+    assert x.grad is None
