@@ -43,11 +43,14 @@ class Hold:
         # Kept from the start, so that a Ctrl-C in the loop leaves __del__ a list to release.
         self.arrays: list[np.ndarray] = []
         self.argnums: list[int] = []
-        held, counts = self.arrays, _counts
+        held, argnums, counts = self.arrays, self.argnums, _counts
         with _lock:
-            for i, (x, a) in enumerate(zip(inputs, saved, strict=True)):
-                if type(a) is not np.ndarray or not (x is a or x._op is None):
+            for i, a in enumerate(saved):
+                if type(a) is not np.ndarray:
                     continue
+                x = inputs[i]
+                if x is not a and x._op is not None:
+                    continue  # an op's output: read-only since it was made
                 key = id(a)
                 n = counts.get(key)
                 if n is not None:
@@ -58,10 +61,10 @@ class Hold:
                 else:
                     continue  # read-only already, and not by us: nothing to undo later
                 held.append(a)
-                self.argnums.append(i)
+                argnums.append(i)
 
     def __del__(self) -> None:
-        lock, counts = _lock, _counts
+        lock, counts, replaced = _lock, _counts, _replaced
         if lock is None or counts is None:  # the interpreter is shutting down
             return
         with lock:
@@ -74,7 +77,8 @@ class Hold:
                     counts[key] = n - 1
                     continue
                 del counts[key]
-                _replaced.discard(key)
+                if replaced:
+                    replaced.discard(key)
                 try:
                     a.setflags(write=True)
                 except ValueError:  # its base was made read-only since

@@ -129,13 +129,16 @@ def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reducti
     if not target.size:
         return True
     # one pass checks both bounds: seen as unsigned, a negative label is larger than any class
-    unsigned = target.view(np.dtype(f"u{target.dtype.itemsize}"))
+    unsigned = target.view(_UNSIGNED[target.dtype.itemsize])
     if np.maximum.reduce(unsigned, axis=None) >= n_classes:
         low, high = np.minimum.reduce(target, axis=None), np.maximum.reduce(target, axis=None)
         raise ValueError(
             f"cross_entropy: labels must lie in [0, {n_classes}), got values from {low} to {high}"
         )
     return True
+
+
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}  # by itemsize
 
 
 def _as_probs(target: Any, shape: tuple[int, ...], axis: int) -> Any:
