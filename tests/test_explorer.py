@@ -271,3 +271,12 @@ def test_several_outputs_are_each_seeded_with_one():
     expected = (2 * t + np.array([1.0, 0.0])) * (1 - t * t)  # max(h) is at h[0]
     assert leaf["grad"]["text"] == describe(expected)
     assert x.grad is None
+
+
+def test_explore_names_an_input_changed_in_place_since_the_forward_pass():
+    from autograd_lite.inplace import writable
+
+    loss, (W, _, _) = softmax_loss()
+    writable(W)[...] = 0  # as an optimizer step does: the graph keeps the old values
+    with pytest.raises(RuntimeError, match="runs the reverse pass itself.*changed in place"):
+        al.explore(loss)

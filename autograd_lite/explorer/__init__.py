@@ -97,10 +97,8 @@ def explore(
     try:
         with observing(trace):
             reverse_pass(list(outputs), seeds, retain_graph=True)
-    except RuntimeError as exc:
-        raise RuntimeError(
-            f"explore() runs the reverse pass itself and needs the graph's saved values: {exc}"
-        ) from exc
+    except RuntimeError as exc:  # a released graph, an input changed in place, ...
+        raise RuntimeError(f"explore() runs the reverse pass itself, and it failed: {exc}") from exc
     steps = forward_steps(records, trace) + backward_steps(records, trace)
     return Explorer(title or _title(outputs, trace), records, steps)
 
