@@ -25,14 +25,9 @@ import numpy as np
 import autograd_lite as al
 from autograd_lite.explorer import Explorer
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
-
-
-def chain(n: int) -> al.Tensor:
-    y = al.tensor(np.linspace(0.1, 0.4, 4), requires_grad=True, name="x")
-    for i in range(n):
-        y = al.tanh(y) if i % 2 else y * 1.0001
-    return y.sum()
+import node_memory  # noqa: E402  (the same chain)
 
 
 def browser_step_ms(page: Explorer) -> float | None:
@@ -63,7 +58,7 @@ def main() -> None:
     parser.add_argument("--ops", type=int, default=100_000)
     parser.add_argument("--repeats", type=int, default=5)
     args = parser.parse_args()
-    loss = chain(args.ops)
+    loss = node_memory.chain(args.ops)[1].sum()
     page_times, backward_times = [], []
     for _ in range(args.repeats):
         start = time.perf_counter()

@@ -14,27 +14,12 @@ import re
 
 import numpy as np
 import pytest
+from explorer_graphs import chain_loss, readme_loss, reused_loss
 
 import autograd_lite as al
 from autograd_lite import cli
 from autograd_lite.explorer.steps import summary
 from autograd_lite.trace import describe
-
-
-def softmax_loss():
-    """The README's example, -log(softmax(W @ x + b)[0]), with named inputs."""
-    rng = np.random.default_rng(0)
-    W = al.tensor(rng.standard_normal((3, 4)), requires_grad=True, name="W")
-    x = al.tensor(rng.standard_normal(4), requires_grad=True, name="x")
-    b = al.tensor(rng.standard_normal(3), requires_grad=True, name="b")
-    return -al.log(al.softmax(W @ x + b)[0]), (W, x, b)
-
-
-def reused_loss():
-    """A graph where a tensor feeds two ops, so its gradients accumulate."""
-    x = al.tensor([0.5, -1.0, 2.0], requires_grad=True, name="x")
-    h = al.tanh(x)
-    return al.sum(h * h) + al.sum(h), x
 
 
 def page_data(page_html):
@@ -47,7 +32,7 @@ def svg_ids(page_html):
     return set(re.findall(r'<g id="([^"]+)" class="(?:node|edge)"', svg))
 
 
-@pytest.mark.parametrize("make", [softmax_loss, reused_loss])
+@pytest.mark.parametrize("make", [readme_loss, reused_loss])
 def test_the_backward_steps_are_trace_backward_step_for_step(make):
     loss = make()[0]
     page = al.explore(loss)
@@ -87,18 +72,18 @@ def test_an_accumulation_shows_had_plus_added_equals_total():
 
 
 def test_explore_touches_no_grad_and_keeps_the_graph():
-    loss, inputs = softmax_loss()
+    loss, inputs = readme_loss()
     al.explore(loss)
     assert all(t.grad is None for t in inputs)
     loss.backward()  # still possible: the page's pass kept the saved values
-    fresh, fresh_inputs = softmax_loss()
+    fresh, fresh_inputs = readme_loss()
     fresh.backward()
     for t, u in zip(inputs, fresh_inputs, strict=True):
         np.testing.assert_array_equal(t.grad, u.grad)
 
 
 def test_every_id_a_step_names_is_an_element_of_the_svg():
-    loss = softmax_loss()[0]
+    loss = readme_loss()[0]
     page = al.explore(loss)
     ids = svg_ids(page.to_html())
     named = set()
@@ -112,7 +97,7 @@ def test_every_id_a_step_names_is_an_element_of_the_svg():
 
 
 def test_the_edges_of_a_step_are_those_its_gradients_flow_along():
-    loss = softmax_loss()[0]
+    loss = readme_loss()[0]
     page = al.explore(loss)
     matmul = next(s for s in page.steps if s["phase"] == "backward" and s["op"] == "matmul")
     inputs = {s["input_id"] for s in matmul["sent"]}
@@ -123,7 +108,7 @@ def test_the_edges_of_a_step_are_those_its_gradients_flow_along():
 
 
 def test_the_page_fetches_nothing_and_its_policy_allows_only_its_own_script_and_style():
-    text = al.explore(softmax_loss()[0]).to_html()
+    text = al.explore(readme_loss()[0]).to_html()
     assert (
         "http:" not in text
         and "https:" not in text
@@ -158,11 +143,11 @@ def test_nan_and_inf_reach_the_page_as_text_not_as_invalid_json():
 
 
 def test_a_small_node_shows_its_local_jacobian_and_that_jt_g_is_the_sent_gradient():
-    loss = softmax_loss()[0]
+    loss = readme_loss()[0]
     page = al.explore(loss)
     soft = next(s for s in page.steps if s["phase"] == "backward" and s["op"] == "softmax")
     (jac,) = soft["jacobian"]
-    W, x, b = (t.data for t in softmax_loss()[1])
+    W, x, b = (t.data for t in readme_loss()[1])
     z = W @ x + b
     s = np.exp(z) / np.exp(z).sum()
     np.testing.assert_allclose(jac["matrix"], np.diag(s) - np.outer(s, s), atol=1e-15)
@@ -188,11 +173,7 @@ def test_a_softmax_node_shows_the_rule_beside_the_jacobian_and_the_questions_rul
 
 
 def test_past_max_nodes_the_page_keeps_the_nodes_nearest_the_output_and_counts_the_rest():
-    x = al.tensor(np.linspace(0.1, 0.4, 4), requires_grad=True, name="x")
-    y = x
-    for i in range(2_000):
-        y = al.tanh(y) if i % 2 else y * 1.0001
-    page = al.explore(y.sum(), max_nodes=40)
+    page = al.explore(chain_loss(2_000), max_nodes=40)
     data = page_data(page.to_html())
     assert data["omitted"] == page.omitted > 5_000 - 40
     assert len(svg_ids(page.to_html())) < 100
@@ -202,11 +183,7 @@ def test_past_max_nodes_the_page_keeps_the_nodes_nearest_the_output_and_counts_t
 
 
 def test_a_long_chain_gives_a_page_of_max_nodes():
-    x = al.tensor(np.linspace(0.1, 0.4, 4), requires_grad=True)
-    y = x
-    for i in range(20_000):
-        y = al.tanh(y) if i % 2 else y * 1.0001
-    page = al.explore(y.sum())  # 300 nodes by default
+    page = al.explore(chain_loss(20_000))  # 300 nodes by default
     assert page.omitted > 50_000 - 300
     assert page.to_html().count('class="node"') == 300 + 1  # and the note of those left out
     assert sum(s["phase"] == "backward" for s in page.steps) < 300
@@ -229,7 +206,7 @@ def test_explore_refuses_what_it_cannot_show():
 
 
 def test_save_writes_the_page_whole_and_refuses_another_suffix(tmp_path):
-    page = al.explore(softmax_loss()[0])
+    page = al.explore(readme_loss()[0])
     path = page.save(tmp_path / "page.html")
     assert path.read_text(encoding="utf-8") == page.to_html()
     with pytest.raises(ValueError, match="ending .html"):
@@ -238,7 +215,7 @@ def test_save_writes_the_page_whole_and_refuses_another_suffix(tmp_path):
 
 
 def test_a_notebook_shows_the_page_in_a_sandboxed_frame():
-    page = al.explore(softmax_loss()[0])
+    page = al.explore(readme_loss()[0])
     shown = page._repr_html_()
     assert shown.startswith("<iframe") and 'sandbox="allow-scripts"' in shown
     srcdoc = re.search(r'srcdoc="([^"]*)"', shown)[1]
@@ -276,7 +253,7 @@ def test_several_outputs_are_each_seeded_with_one():
 def test_explore_names_an_input_changed_in_place_since_the_forward_pass():
     from autograd_lite.inplace import writable
 
-    loss, (W, _, _) = softmax_loss()
+    loss, (W, _, _) = readme_loss()
     writable(W)[...] = 0  # as an optimizer step does: the graph keeps the old values
     with pytest.raises(RuntimeError, match="runs the reverse pass itself.*changed in place"):
         al.explore(loss)

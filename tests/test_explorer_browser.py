@@ -19,28 +19,13 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from explorer_graphs import readme_loss, reused_loss
 
 import autograd_lite as al
 from autograd_lite.explorer.page import asset
 
 SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "images" / "explorer.png"
 SCREENSHOT_KEY = "autograd-lite-page-sha256"  # the PNG's text chunk: which page it shows
-
-
-def readme_loss():
-    """The README's example: -log(softmax(W @ x + b)[0]), W 3x4, x 4, b 3, seeded."""
-    rng = np.random.default_rng(0)
-    W = al.tensor(rng.standard_normal((3, 4)), requires_grad=True, name="W")
-    x = al.tensor(rng.standard_normal(4), requires_grad=True, name="x")
-    b = al.tensor(rng.standard_normal(3), requires_grad=True, name="b")
-    return -al.log(al.softmax(W @ x + b)[0])
-
-
-def reused_loss():
-    x = al.tensor([0.5, -1.0, 2.0], requires_grad=True, name="x")
-    h = al.tanh(x)
-    h.name = "h"
-    return al.sum(h) + al.sum(h * h)
 
 
 def start_browser():
@@ -116,12 +101,12 @@ def test_every_step_by_the_keyboard_shows_the_engines_node_and_gradient(browser,
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
 
-    page = al.explore(make())
+    page = al.explore(make()[0])
     open_page(browser, page, tmp_path)
     body = browser.find_element(By.TAG_NAME, "body")
     backward = [s for s in page.steps if s["phase"] == "backward"]
     assert [s["grad"]["text"] for s in backward] == [
-        s["grad_in"] for s in al.trace_backward(make()).steps
+        s["grad_in"] for s in al.trace_backward(make()[0]).steps
     ]
     for i in range(len(page.steps)):
         assert shown(browser) == expected(page, i)
@@ -139,7 +124,7 @@ def test_every_step_by_the_keyboard_shows_the_engines_node_and_gradient(browser,
 def test_every_step_by_the_buttons_and_the_slider(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    page = al.explore(readme_loss())
+    page = al.explore(readme_loss()[0])
     open_page(browser, page, tmp_path)
     click = {
         name: browser.find_element(By.ID, f"al-{name}")
@@ -164,7 +149,7 @@ def test_every_step_by_the_buttons_and_the_slider(browser, tmp_path):
 
 
 def test_the_script_api_goes_and_steps(browser, tmp_path):
-    page = al.explore(readme_loss())
+    page = al.explore(readme_loss()[0])
     open_page(browser, page, tmp_path)
     run = browser.execute_script
     assert run("return window.autogradLite.go(3)") == 3
@@ -184,7 +169,7 @@ def test_the_script_api_goes_and_steps(browser, tmp_path):
 def test_the_jacobian_and_the_questions_rule_open_beside_the_softmax_rule(browser, tmp_path):
     from selenium.webdriver.common.by import By
 
-    page = al.explore(readme_loss())
+    page = al.explore(readme_loss()[0])
     open_page(browser, page, tmp_path)
     i = next(k for k, s in enumerate(page.steps) if s["phase"] == "backward" and s["softmax"])
     browser.execute_script(f"window.autogradLite.go({i})")
@@ -203,7 +188,7 @@ def test_the_jacobian_and_the_questions_rule_open_beside_the_softmax_rule(browse
 def test_a_screenshot_of_the_page_is_not_blank(browser, tmp_path):
     from PIL import Image
 
-    page = al.explore(readme_loss())
+    page = al.explore(readme_loss()[0])
     open_page(browser, page, tmp_path)
     browser.execute_script("window.autogradLite.go(9)")
     path = tmp_path / "page.png"
@@ -220,7 +205,7 @@ def test_the_readme_screenshot_shows_the_page_as_it_is_now():
     from PIL import Image
 
     recorded = Image.open(SCREENSHOT).text.get(SCREENSHOT_KEY)
-    now = page_digest(al.explore(readme_loss(), title="-log(softmax(W @ x + b)[0])"))
+    now = page_digest(al.explore(readme_loss()[0], title="-log(softmax(W @ x + b)[0])"))
     assert recorded == now, (
         "docs/images/explorer.png is out of date; make it again with: "
         "python tests/test_explorer_browser.py docs/images/explorer.png"
@@ -246,7 +231,7 @@ def make_screenshot(path: Path) -> None:
     driver, why = start_browser()
     if driver is None:
         raise SystemExit(why)
-    page = al.explore(readme_loss(), title="-log(softmax(W @ x + b)[0])")
+    page = al.explore(readme_loss()[0], title="-log(softmax(W @ x + b)[0])")
     driver.set_window_size(1400, 1100)
     with tempfile.TemporaryDirectory() as folder:
         driver.get(page.save(Path(folder) / "page.html").as_uri())
