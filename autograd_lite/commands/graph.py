@@ -76,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
                 print(f"warning: {text}", file=out)
             _report(value, inputs, note, out)
             with np.errstate(all="ignore"):
-                _write_picture(value, args, fmt, clock)
+                _write_picture(value, args, fmt, clock, note)
     except TimedOut:
         raise UsageError(
             f"stopped after --timeout {args.timeout:g} s; nothing was written (use smaller "
@@ -146,7 +146,9 @@ def _array_text(a: Any) -> str:
     return np.array2string(a, precision=4, suppress_small=True, separator=", ")
 
 
-def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str, clock: Deadline) -> None:
+def _write_picture(
+    value: Tensor, args: argparse.Namespace, fmt: str, clock: Deadline, note: str | None
+) -> None:
     shown = {"max_nodes": args.max_nodes, "show_grad": not args.no_grad}
     if args.output is None:
         sys.stdout.write(draw_graph(value, legend=args.legend, **shown).source)
@@ -155,7 +157,7 @@ def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str, clock: Dea
         if fmt == "json":
             write_atomically(args.output, (graph_to_json(value, **shown) + "\n").encode())
         elif fmt == "html":
-            _write_page(value, args, clock)
+            _write_page(value, args, clock, note)
         else:
             _render_in_time(value, args, fmt, clock)
     except DotNotFoundError as exc:
@@ -167,9 +169,9 @@ def _write_picture(value: Tensor, args: argparse.Namespace, fmt: str, clock: Dea
         raise UsageError(f"Graphviz failed to draw {args.output}: {detail}") from None
 
 
-def _write_page(value: Tensor, args: argparse.Namespace, clock: Deadline) -> None:
-    """The step-by-step page (al.explore), which steps through the reverse pass."""
-    note = _gradient_note(value, args.no_grad)
+def _write_page(value: Tensor, args: argparse.Namespace, clock: Deadline, note: str | None) -> None:
+    """The step-by-step page (al.explore), which steps through the reverse pass; ``note``
+    says why there is none (see _gradient_note)."""
     if note is not None:
         raise UsageError(f"-o {args.output}: the page steps through the reverse pass, but {note}")
     try:
