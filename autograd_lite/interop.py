@@ -23,6 +23,7 @@ WRITES_IN_PLACE = {
     np.copyto: "al.where(mask, src, t)",
     np.fill_diagonal: "al.where(al.eye(n, dtype=bool), value, t)",
 }
+UFUNC_AT = "t + al.add_at(values, index=i, shape=t.shape) for np.add.at, al.where(mask, f(t), t)"
 
 
 def as_array(data: Any, dtype: Any = None, requires_grad: bool = False) -> np.ndarray:
@@ -68,11 +69,17 @@ def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
     written_or_lost = (args and isinstance(args[0], Node)) or any(
         isinstance(x, Node) and x.requires_grad for x in flat
     )
-    if func in WRITES_IN_PLACE and written_or_lost and grad_mode.enabled:
+    at = name.endswith(".at")  # ufunc.at: in place, and numpy skips the read-only check
+    if (func in WRITES_IN_PLACE or at) and written_or_lost and grad_mode.enabled:
         raise TypeError(
             f"numpy.{name} writes into its first argument in place, and a Tensor's data does "
-            f"not change under its graph; use {WRITES_IN_PLACE[func]}, which returns a new "
-            "Tensor"
+            f"not change under its graph; use {WRITES_IN_PLACE.get(func, UFUNC_AT)}, which "
+            "returns a new Tensor"
+        )
+    if at and isinstance(args[0], Node) and not args[0].data.flags.writeable:
+        raise ValueError(
+            f"numpy.{name}: the tensor's array is read-only (a live graph reads it, or an op "
+            "made it); numpy's ufunc.at would write into it anyway, so this refuses"
         )
     result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
     if any(isinstance(x, Node) and x.requires_grad for x in flat) and _is_float(result):

@@ -195,3 +195,34 @@ def test_a_graph_whose_rules_never_read_a_parameter_is_not_disturbed_by_a_step()
     w.grad = None
     kept.backward()  # the gradient of the graph that was built, at w = [1, 2]
     np.testing.assert_allclose(w.grad, 1 - np.tanh([1.0, 2.0]) ** 2)
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda x: np.add.at(x, [0], 100.0),
+        lambda x: np.negative.at(x, [1]),
+        lambda x: np.multiply.at(x, np.array([0, 0]), 2.0),
+    ],
+    ids=["add.at", "negative.at", "multiply.at"],
+)
+def test_ufunc_at_on_a_tensor_is_refused_naming_what_to_use(write):
+    # numpy's ufunc.at writes into read-only arrays (numpy 2.4 does), so the guard's flag
+    # alone would not stop it: the write would change the gradient of the live graph
+    x, y = square_sum()
+    with pytest.raises(TypeError, match="writes into its first argument in place.*al.add_at"):
+        write(x)
+    y.backward()
+    np.testing.assert_array_equal(x.data, [1.0, 1.0, 1.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])
+
+
+def test_ufunc_at_under_no_grad_writes_only_an_array_no_graph_reads():
+    x, y = square_sum()
+    with al.no_grad(), pytest.raises(ValueError, match="read-only"):
+        np.add.at(x, [0], 100.0)  # the graph of y still reads x's array
+    y.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 2.0, 2.0])
+    with al.no_grad():
+        np.add.at(x, [0, 0], 1.0)  # released by backward: writable, as numpy's own arrays
+    np.testing.assert_array_equal(x.data, [3.0, 1.0, 1.0])
