@@ -149,9 +149,12 @@ class Op:
     ) -> Tensor:
         """The output as a node that keeps what the rules read: its own data, read-only, and
         the arrays of the inputs named by ``reads`` (the others as themselves, for their
-        shapes), then the op's extra; saved leaf and constant arrays are held read-only."""
-        if out.dtype.kind == "c":
-            raise complex_error(self.name, arrays)
+        shapes), then the op's extra; saved leaf and constant arrays are held read-only.
+        Only floating-point outputs are recorded: an integer or boolean one is a constant."""
+        if out.dtype.kind != "f":
+            if out.dtype.kind == "c":
+                raise complex_error(self.name, arrays)
+            return new_tensor(out)  # integers, booleans: no gradient, a constant (as PyTorch)
         reads = self.reads
         if reads is None:
             saved: Any = tuple(arrays)

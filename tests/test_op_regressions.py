@@ -129,3 +129,32 @@ def test_power_with_exponent_zero_at_a_subnormal_base():
         warnings.simplefilter("error")
         (dx,) = grad_of(lambda x: (x**0.0).sum(), [5e-324, -5e-324, 0.0, 2.0])
     np.testing.assert_array_equal(dx, [0.0, 0.0, 0.0, 0.0])
+
+
+# --- casts to integers and booleans --------------------------------------------------------
+@pytest.mark.parametrize("dtype", [np.int64, np.int8, np.uint16, bool])
+def test_a_cast_to_integers_or_booleans_is_a_constant_as_in_pytorch(dtype):
+    # it once passed the gradient straight through a truncation (x.grad 2 where d trunc = 0),
+    # and made an integer tensor that required grad
+    x = al.tensor([1.7, -2.2, 0.4], requires_grad=True)
+    y = x.astype(dtype)
+    assert y.dtype == dtype and not y.requires_grad and y.is_leaf
+    np.testing.assert_array_equal(y.data, x.data.astype(dtype))
+    loss = (x * y.astype(np.float64)).sum()  # y's values enter as constants
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, x.data.astype(dtype).astype(np.float64))
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        (y * 2.0).sum().backward()
+
+
+def test_a_registered_op_with_an_integer_output_records_no_node():
+    @al.register("count_positive_example")
+    def count_positive(x):
+        return (np.asarray(x) > 0).sum(axis=-1)
+
+    try:
+        out = count_positive(al.tensor([[1.0, -1.0], [2.0, 3.0]], requires_grad=True))
+        assert not out.requires_grad and out.op is None
+        np.testing.assert_array_equal(out.data, [1, 2])
+    finally:
+        al.unregister("count_positive_example")

@@ -294,5 +294,6 @@ def astype(x, dtype=np.float64):
 
 @astype.vjp
 def _astype(g, out, x, dtype=np.float64):
-    """d astype(x)/dx = 1, cast back to x's dtype by the engine."""
+    """d astype(x)/dx = 1, cast back to x's dtype by the engine; a cast to integers or
+    booleans records no node (the registry keeps only floating-point outputs)."""
     return g
