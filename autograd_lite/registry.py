@@ -111,6 +111,8 @@ class Op:
         """Run the forward on the inputs' data; record a node when a gradient is needed."""
         if len(args) > self.n_inputs and not self.variadic:
             args = self._bind_attrs(args, attrs)
+        if attrs:
+            attrs = self._constant_attrs(attrs)
         arrays = []
         needs_grad = False
         guarded = False  # a leaf's or a constant's array is among the inputs (see inplace.py)
@@ -207,6 +209,19 @@ class Op:
                 raise TypeError(f"{self.name}() got multiple values for {name!r}")
             attrs[name] = value
         return args[: self.n_inputs]
+
+    def _constant_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        """The attributes as constants: a Tensor as its array, refused if it requires grad."""
+        if not any(isinstance(v, Tensor) for v in attrs.values()):
+            return attrs
+        for name, t in attrs.items():
+            if isinstance(t, Tensor) and t.requires_grad and grad_mode.enabled:
+                raise TypeError(
+                    f"{self.name}(): attribute {name!r} is a Tensor that requires grad, but "
+                    f"attributes are constants and get no gradient; pass {name}=t.detach(), or "
+                    "use ops that take it as an input (clip: al.minimum(al.maximum(x, lo), hi))"
+                )
+        return {k: v.data if isinstance(v, Tensor) else v for k, v in attrs.items()}
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"

@@ -158,3 +158,26 @@ def test_a_registered_op_with_an_integer_output_records_no_node():
         np.testing.assert_array_equal(out.data, [1, 2])
     finally:
         al.unregister("count_positive_example")
+
+
+# --- Tensors given as attributes -----------------------------------------------------------
+def test_a_tensor_bound_to_clip_is_a_constant_when_it_needs_no_gradient():
+    # np.clip(x, Tensor, ...) once recursed until RecursionError
+    x = al.tensor([0.5, 2.0, -3.0], requires_grad=True)
+    lo = al.tensor([1.0, 1.0, -4.0])
+    for y in (np.clip(x, lo, 5.0), al.clip(x, a_min=lo, a_max=5.0)):
+        np.testing.assert_array_equal(y.data, [1.0, 2.0, -3.0])
+        x.grad = None
+        y.sum().backward()
+        np.testing.assert_array_equal(x.grad, [0.0, 1.0, 1.0])
+
+
+def test_a_tensor_attribute_that_requires_grad_is_refused_naming_the_op():
+    x = al.tensor([0.5, 2.0], requires_grad=True)
+    lo = al.tensor([1.0, 1.0], requires_grad=True)
+    with pytest.raises(TypeError, match=r"clip\(\): attribute 'a_min' is a Tensor that requires"):
+        np.clip(x, lo, 5.0)
+    with pytest.raises(TypeError, match="al.minimum"):
+        al.clip(x, a_min=lo)
+    with pytest.raises(TypeError, match=r"sum\(\): attribute 'axis'"):
+        al.sum(x, axis=al.tensor(0.0, requires_grad=True))
