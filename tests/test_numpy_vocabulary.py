@@ -125,6 +125,29 @@ def test_sort_sends_tied_elements_the_gradients_of_their_stable_slots():
     np.testing.assert_array_equal(x.grad, [20.0, 10.0, 30.0])  # the first 2 sorts first
 
 
+@pytest.mark.parametrize(
+    "reduce",
+    [
+        lambda a: np.median(a, axis=-1),
+        lambda a: np.median(a),
+        lambda a: np.quantile(a, 0.3, axis=0),
+        lambda a: np.quantile(a, [0.3, 0.9]),
+        lambda a: np.percentile(a, 30),
+        lambda a: np.percentile(a, [30.0], axis=1),
+    ],
+    ids=["median axis", "median", "quantile", "quantile list", "percentile", "percentile list"],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float16, np.float64, np.int64])
+def test_median_and_quantile_give_numpys_dtype(reduce, dtype):
+    # they once gave float64 for float32 input; numpy keeps the input's float type unless
+    # q is an array (float64 then), and gives float64 for integers
+    a = (np.arange(12.0).reshape(3, 4) * 1.5).astype(dtype)
+    expected = reduce(a)
+    got = reduce(al.tensor(a))
+    assert got.dtype == expected.dtype
+    np.testing.assert_allclose(got.data, expected, rtol=1e-3)
+
+
 def test_median_and_quantile_send_the_gradient_to_the_elements_they_select():
     x = al.tensor([4.0, 1.0, 3.0, 2.0], requires_grad=True)
     np.median(x).backward()  # (2 + 3) / 2

@@ -85,3 +85,24 @@ def test_pools_second_derivatives_match_central_differences():
     x = np.random.default_rng(4).standard_normal((1, 2, 4, 5))
     for pool in (F.max_pool2d, F.avg_pool2d):
         assert al.gradgradcheck(lambda x, pool=pool: (pool(x, 2, 1, 1) ** 3).sum(), [x])
+
+
+@pytest.mark.parametrize(
+    "pool",
+    [
+        lambda x: F.max_pool2d(x, 2, padding=1),
+        lambda x: F.avg_pool2d(x, 3, 1, 1),
+        lambda x: F.adaptive_avg_pool2d(x, 2),
+        lambda x: F.adaptive_avg_pool2d(x, (3, 1)),
+    ],
+    ids=["max padded", "avg padded", "adaptive", "adaptive 3x1"],
+)
+@pytest.mark.parametrize("dtype", [np.float32, np.float16])
+def test_pooling_keeps_the_input_dtype_and_so_does_its_gradient(pool, dtype):
+    # padded max pooling and adaptive pooling once gave float64 for float32 input
+    x = al.tensor(RNG.standard_normal((2, 1, 5, 4)).astype(dtype), requires_grad=True)
+    y = pool(x)
+    assert y.dtype == dtype
+    np.testing.assert_allclose(y.data, pool(x.data.astype(np.float64)).data, rtol=2e-3, atol=2e-3)
+    y.sum().backward()
+    assert x.grad.dtype == dtype

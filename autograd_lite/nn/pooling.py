@@ -9,6 +9,7 @@ import numpy as np
 
 from ..ops import matmul, mean, sum_, where
 from ..ops.windows import pair, windows
+from ..tensor import Tensor
 from .convolution import zero_padded
 
 
@@ -55,12 +56,20 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Any:  # noqa: A002
     ceil((i + 1) n / m), for an output of m; written as two averaging matrices."""
     *_, h, w = np.shape(input)
     m_h, m_w = pair(output_size, "adaptive_avg_pool2d: output_size")
-    return matmul(matmul(_bins(h, m_h), input), _bins(w, m_w).T)
+    dtype = _float_type(input)
+    return matmul(matmul(_bins(h, m_h, dtype), input), _bins(w, m_w, dtype).T)
 
 
-def _bins(n: int, m: int) -> np.ndarray:
+def _float_type(x: Any) -> np.dtype[Any]:
+    """x's dtype if floating point, else float64: the constants pooling mixes in take it, so
+    that float32 input gives float32 output, as numpy and torch do."""
+    dtype = np.asarray(x.data if isinstance(x, Tensor) else x).dtype
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
+def _bins(n: int, m: int, dtype: Any) -> np.ndarray:
     """The (m, n) matrix averaging each of torch's adaptive bins."""
-    average = np.zeros((m, n))
+    average = np.zeros((m, n), dtype)
     for i in range(m):
         start, end = (i * n) // m, -((-(i + 1) * n) // m)
         average[i, start:end] = 1.0 / (end - start)
@@ -82,7 +91,7 @@ def _pool_windows(
         raise ValueError(f"{name}: padding {padding} is more than half the kernel {kernel}")
     padded = zero_padded(x, (ph, ph, pw, pw))
     if fill and (ph or pw):
-        frame = np.full(np.shape(padded), fill)
+        frame = np.full(np.shape(padded), fill, _float_type(x))
         frame[..., ph : ph + np.shape(x)[-2], pw : pw + np.shape(x)[-1]] = 0.0
         padded = padded + frame
     return windows(padded, kernel=kernel, stride=stride, dilation=pair(dilation, "dilation"))

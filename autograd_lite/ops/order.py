@@ -60,7 +60,11 @@ def quantile(
         raise TypeError(f"quantile: {extra} is not supported; the linear method is")
     if isinstance(q, Tensor) and q.requires_grad:
         raise TypeError("quantile: q is a constant here; pass q.data")
-    q = np.asarray(q.data if isinstance(q, Tensor) else q, dtype=np.float64)
+    q = q.data if isinstance(q, Tensor) else q
+    q = q if isinstance(q, (int, float)) else np.asarray(q, dtype=np.float64)
+    # numpy's result type: a's floating type for a Python number q, float64 for an array q
+    dtype = np.result_type(a.dtype if isinstance(a, Tensor) else np.asarray(a).dtype, q, 0.5)
+    q = np.asarray(q, dtype=np.float64)
     if q.size and not (np.all(q >= 0) and np.all(q <= 1)):
         raise ValueError(f"quantile: q must be in [0, 1], not {q.tolist()}")
     rows, kept = _last_axis(a, axis)
@@ -71,7 +75,7 @@ def quantile(
     position = q * (n - 1)
     below = np.floor(position).astype(np.intp)
     above = np.minimum(below + 1, n - 1)
-    frac = position - below
+    frac = (position - below).astype(dtype)
     result = s[..., below] * (1 - frac) + s[..., above] * frac  # shape rest + q.shape
     if q.ndim:
         result = np.moveaxis(result, tuple(range(-q.ndim, 0)), tuple(range(q.ndim)))
@@ -80,7 +84,8 @@ def quantile(
 
 def percentile(a: Any, q: Any, axis: Any = None, keepdims: bool = False, **kw: Any) -> Any:
     """``np.percentile``: the quantile at q / 100."""
-    return quantile(a, np.asarray(q) / 100, axis=axis, keepdims=keepdims, **kw)
+    q = q / 100 if isinstance(q, (int, float)) else np.asarray(q) / 100  # a number stays one
+    return quantile(a, q, axis=axis, keepdims=keepdims, **kw)
 
 
 def median(a: Any, axis: Any = None, keepdims: bool = False, **kw: Any) -> Any:
