@@ -181,3 +181,18 @@ def test_a_tensor_attribute_that_requires_grad_is_refused_naming_the_op():
         al.clip(x, a_min=lo)
     with pytest.raises(TypeError, match=r"sum\(\): attribute 'axis'"):
         al.sum(x, axis=al.tensor(0.0, requires_grad=True))
+
+
+# --- arctan2 at and near the origin --------------------------------------------------------
+def test_arctan2_gradient_is_zero_at_the_origin_as_torch_and_exact_near_it():
+    # x / (x^2 + y^2) gave 0/0 = NaN at the origin, and inf at 1e-200 (x^2 underflows)
+    y = al.tensor([0.0, 1e-200, 3.0, -1e-170], requires_grad=True)
+    x = al.tensor([0.0, 1e-200, 4.0, 0.0], requires_grad=True)
+    al.arctan2(y, x).sum().backward()
+    np.testing.assert_array_equal(y.grad[:1], [0.0])
+    np.testing.assert_array_equal(x.grad[:1], [0.0])
+    np.testing.assert_allclose(y.grad[1:], [5e199, 4 / 25, 0.0], rtol=1e-14)
+    np.testing.assert_allclose(x.grad[1:], [-5e199, -3 / 25, 1e170], rtol=1e-14)
+    assert_gradients_close(
+        lambda a, b: al.arctan2(a, b), np.array([0.3, -2.0]), np.array([1.5, -0.2])
+    )

@@ -37,14 +37,23 @@ def arctan2(y, x):
 
 @arctan2.vjp(argnum=0)
 def _arctan2_y(g, out, y, x):
-    """d arctan2(y, x)/dy = x / (x^2 + y^2)."""
-    return g * x / (x * x + y * y)
+    """d arctan2(y, x)/dy = x / (x^2 + y^2); 0 at the origin, as torch."""
+    r = _radius(y, x)
+    return g * (x / r) / r
 
 
 @arctan2.vjp(argnum=1)
 def _arctan2_x(g, out, y, x):
-    """d arctan2(y, x)/dx = -y / (x^2 + y^2)."""
-    return -g * y / (x * x + y * y)
+    """d arctan2(y, x)/dx = -y / (x^2 + y^2); 0 at the origin, as torch."""
+    r = _radius(y, x)
+    return -g * (y / r) / r
+
+
+def _radius(y, x):
+    """hypot(y, x), which neither underflows nor overflows as x^2 + y^2 does; 1 at the
+    origin, where the numerators are 0."""
+    r = np.hypot(y, x)
+    return np.where(r == 0, 1.0, r)
 
 
 @register("logaddexp")
