@@ -11,9 +11,10 @@ one of them in between would change the gradient silently. So:
 
 A numpy write into such an array fails at the write, with numpy's "assignment destination
 is read-only". One numpy call ignores the flag: ``ufunc.at`` (``np.add.at``, numpy 2.4).
-Given a Tensor it is refused (interop.py); given ``t.data`` itself, nothing can stop it. The library's own writers (optimizers, ``load_state_dict``) use
-:func:`writable`: in place when no live graph holds the array, else into a fresh array,
-and a backward through the older graph then raises, naming the op and the tensor.
+Given a Tensor it is refused (interop.py); given ``t.data`` itself, nothing can stop it.
+The library's own writers (optimizers, ``load_state_dict``) use :func:`writable`: in place
+when no live graph holds the array, else into a fresh array, and a backward through the
+older graph then raises, naming the op and the tensor.
 """
 
 from __future__ import annotations
