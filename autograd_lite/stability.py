@@ -57,8 +57,10 @@ def check_log(args: tuple[Any, ...]) -> None:
     elif made_by == "sigmoid":
         _warn(
             "log(sigmoid(x))",
-            "sigmoid underflows to 0 for large negative x and log(0) = -inf",
-            "the stable form al.minimum(x, 0) - al.log(1 + al.exp(-al.abs(x)))",
+            "sigmoid(x) is subnormal below x = -708 (-87 in float32), where the gradient of "
+            "its log overflows to inf, and 0 below -745 (-104), where log(0) = -inf",
+            "the stable form al.minimum(x, 0) - al.log(1 + al.exp(-al.abs(x))) "
+            "(nn.functional.logsigmoid)",
         )
     elif (
         made_by == "sum"

@@ -131,6 +131,9 @@ TORCH = {
     "softmax": lambda x, axis=-1: torch.softmax(x, axis),
     "log_softmax": lambda x, axis=-1: torch.log_softmax(x, axis),
     "cross_entropy": _cross_entropy,
+    "binary_cross_entropy": lambda p, t: torch.nn.functional.binary_cross_entropy(
+        *torch.broadcast_tensors(p, t), reduction="none"
+    ),
     "reshape": lambda x, shape: x.reshape(shape),
     "transpose": lambda x, axes=None: x.permute(
         axes if axes is not None else tuple(range(x.ndim))[::-1]

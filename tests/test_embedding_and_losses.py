@@ -1,5 +1,6 @@
-"""embedding and one_hot, and cross_entropy's weight, ignore_index and label_smoothing against
-torch's formulas written out in numpy; gradients against central differences."""
+"""embedding and one_hot, cross_entropy's weight, ignore_index and label_smoothing, and
+binary_cross_entropy's gradient at saturated probabilities, against torch's formulas written
+out in numpy or by hand; gradients against central differences."""
 
 import numpy as np
 import pytest
@@ -117,3 +118,58 @@ def test_cross_entropy_without_extras_is_the_fused_op():
     assert loss.op.name == "cross_entropy"
     with pytest.raises(ValueError, match="label_smoothing"):
         F.cross_entropy(al.tensor(Z), Y, label_smoothing=1.5)
+
+
+# binary_cross_entropy where p (1 - p) < 1e-12: torch's gradient (p - t) / max(p (1 - p), 1e-12)
+P_EDGE = [0.0, 1.0, 0.0, 1.0, 1e-13, 0.25]
+T_EDGE = [1.0, 0.0, 0.0, 1.0, 1.0, 0.5]
+# by hand: -1/D, 1/D, 0, 0, (1e-13 - 1)/D and (0.25 - 0.5)/(0.25 * 0.75), where D is torch's
+# 1e-12, a float32 constant (9.99999996e-13) in float64 too
+D = float(np.float32(1e-12))
+GRAD_EDGE = [-1 / D, 1 / D, 0.0, 0.0, (1e-13 - 1) / D, -4 / 3]
+WEIGHT_EDGE = [2.0, 3.0, 0.5, 1.0, 4.0, 1.5]
+UPSTREAM = [1.0, -2.0, 0.5, 3.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weight"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_cross_entropy_gradient_at_saturated_probabilities_is_torchs(
+    dtype, reduction, weighted
+):
+    p = al.tensor(np.array(P_EDGE, dtype), requires_grad=True)
+    w = np.array(WEIGHT_EDGE, dtype) if weighted else None
+    loss = F.binary_cross_entropy(p, np.array(T_EDGE, dtype), weight=w, reduction=reduction)
+    loss.backward(np.array(UPSTREAM, dtype) if reduction == "none" else None)
+    scale = {"mean": 1 / 6, "sum": 1.0, "none": np.array(UPSTREAM)}[reduction]
+    expected = np.array(GRAD_EDGE) * scale * (1.0 if w is None else np.array(WEIGHT_EDGE))
+    assert p.grad.dtype == dtype
+    np.testing.assert_allclose(p.grad, expected, rtol=1e-6 if dtype == np.float32 else 1e-12)
+
+
+def test_binary_cross_entropy_values_at_saturated_probabilities_are_clamped_logs():
+    loss = F.binary_cross_entropy(np.array(P_EDGE), np.array(T_EDGE), reduction="none")
+    # each log clamped at -100; -log(1e-13) = 13 log(10); -(log(1/4) + log(3/4)) / 2
+    expected = [100.0, 100.0, 0.0, 0.0, 13 * np.log(10), (np.log(4) + np.log(4 / 3)) / 2]
+    np.testing.assert_allclose(loss.data, expected, rtol=1e-12)
+    with pytest.raises(ValueError, match="probabilities in"):
+        F.binary_cross_entropy(np.array([1.5]), np.array([1.0]))
+
+
+def test_binary_cross_entropy_target_gradient_is_minus_logit_as_torchs():
+    t = al.tensor([0.5, 0.0, 1.0, 1.0, 0.0], requires_grad=True)
+    w = np.array([2.0, 1.0, 1.0, 1.0, 1.0])
+    F.binary_cross_entropy(np.array([0.25, 0.5, 0.9, 0.0, 1.0]), t, w, "sum").backward()
+    # log(1 - p) - log(p), unclamped as torch's (-logit(p)): infinite at p = 0 and p = 1
+    np.testing.assert_allclose(t.grad, [2 * np.log(3), 0.0, -np.log(9), np.inf, -np.inf])
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_binary_cross_entropy_second_derivatives_match_finite_differences(reduction):
+    p, t = np.array([[0.1, 0.5], [0.7, 0.95]]), np.array([[0.0, 0.3], [1.0, 0.6]])
+
+    def loss(q, y):
+        return F.binary_cross_entropy(q, y, np.array([2.0, 0.5]), reduction)
+
+    assert al.gradcheck(loss, [p, t])
+    assert al.gradgradcheck(loss, [p, t])

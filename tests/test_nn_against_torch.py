@@ -184,3 +184,44 @@ def test_batch_norm_layers_keep_torchs_running_statistics():
     ours.eval(), theirs.eval()
     x = RNG.standard_normal((2, 4, 3, 2))
     np.testing.assert_allclose(ours(x).data, theirs(torch.tensor(x)).detach().numpy())
+
+
+@pytest.mark.filterwarnings("ignore::RuntimeWarning")  # torch's target gradient at 0 and 1: inf
+@pytest.mark.parametrize("weighted", [False, True], ids=["unweighted", "weight"])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_cross_entropy_at_saturated_probabilities_matches_torch(dtype, reduction, weighted):
+    p = np.array([0.0, 1.0, 0.0, 1.0, 1e-13, 1 - 1e-7, 1e-30, 0.3], dtype)
+    t = np.array([1.0, 0.0, 0.0, 1.0, 1.0, 0.2, 0.5, 0.6], dtype)
+    w = np.linspace(0.5, 4.0, 8).astype(dtype) if weighted else None
+    g = RNG.standard_normal(8).astype(dtype) if reduction == "none" else np.array(1.5, dtype)
+    ours = [al.tensor(p, requires_grad=True), al.tensor(t, requires_grad=True)]
+    theirs = [torch.tensor(p, requires_grad=True), torch.tensor(t, requires_grad=True)]
+    loss = F.binary_cross_entropy(*ours, weight=w, reduction=reduction)
+    expected = TF.binary_cross_entropy(
+        *theirs, weight=None if w is None else torch.tensor(w), reduction=reduction
+    )
+    loss.backward(g)
+    expected.backward(torch.tensor(g))
+    rtol = 1e-6 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(loss.data, expected.detach().numpy(), rtol=rtol)
+    for ours_leaf, their_leaf in zip(ours, theirs, strict=True):
+        assert ours_leaf.grad.dtype == dtype
+        np.testing.assert_allclose(ours_leaf.grad, their_leaf.grad.numpy(), rtol=rtol)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_in_both_tails_matches_torch(dtype):
+    # torch's sigmoid is 0 below x = -709.8 (-88.7 in float32), where ours is the true
+    # subnormal value
+    tails = [-700, -708, 700] if dtype == np.float64 else [-88, 100]
+    x = np.concatenate([np.linspace(-87, 40, 128), tails]).astype(dtype)
+    ours = al.tensor(x, requires_grad=True)
+    theirs = torch.tensor(x, requires_grad=True)
+    s, expected = al.sigmoid(ours), torch.sigmoid(theirs)
+    g = RNG.standard_normal(x.shape).astype(dtype)
+    s.backward(g)
+    expected.backward(torch.tensor(g))
+    rtol = 1e-6 if dtype == np.float32 else 1e-14  # a few ulps apart
+    np.testing.assert_allclose(s.data, expected.detach().numpy(), rtol=rtol)
+    np.testing.assert_allclose(ours.grad, theirs.grad.numpy(), rtol=rtol)

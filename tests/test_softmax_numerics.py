@@ -1,11 +1,15 @@
-"""softmax, log_softmax, logsumexp and cross_entropy stay finite where naive formulas do not."""
+"""softmax, log_softmax, logsumexp and cross_entropy stay finite where naive formulas do not;
+sigmoid is accurate to a few ulps in both tails."""
 
 from __future__ import annotations
+
+import decimal
 
 import numpy as np
 import pytest
 
 import autograd_lite as al
+from autograd_lite.nn import functional as F
 
 HUGE = np.array([[1e4, -1e4, 0.0], [-1e4, 1e4, 1e4]])
 WITH_INF = np.array([[-np.inf, 1.0, 2.0], [3.0, -np.inf, -np.inf]])
@@ -67,3 +71,53 @@ def test_cross_entropy_with_soft_targets_and_neg_inf_logit_is_finite():
 def test_sigmoid_is_exact_for_large_inputs():
     s = al.sigmoid(al.tensor([-800.0, 800.0])).data
     np.testing.assert_array_equal(s, [0.0, 1.0])
+
+
+def exact_sigmoid(x: float) -> float:
+    """1 / (1 + e^-x) in 50-digit decimal arithmetic, rounded once to a float."""
+    with decimal.localcontext(prec=50):
+        return float(1 / (1 + (-decimal.Decimal(float(x))).exp()))
+
+
+# down to where sigmoid is the smallest subnormal of each dtype, and up to where it rounds to 1
+TAILS = {
+    np.float64: [-745, -700, -100, -40, -30, -20, -10, -1, -1e-3, 0, 1e-3, 1, 10, 20, 40, 700],
+    np.float32: [-103, -87, -50, -30, -20, -10, -1, -1e-3, 0, 1e-3, 1, 10, 17, 20, 100],
+}
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_sigmoid_is_within_a_few_ulps_of_the_exact_value_in_both_tails(dtype):
+    x = np.array(TAILS[dtype], dtype)
+    s = al.sigmoid(al.tensor(x)).data
+    exact = np.array([exact_sigmoid(v) for v in x]).astype(dtype)
+    assert s.dtype == dtype
+    ulps = np.abs(s.astype(np.float64) - exact) / np.spacing(exact).astype(np.float64)
+    assert ulps.max() <= 4, dict(zip(x.tolist(), ulps.tolist(), strict=True))
+
+
+def test_sigmoid_keeps_the_dtype_the_shape_and_the_limits():
+    for dtype in (np.float32, np.float64):
+        s = al.sigmoid(al.tensor(np.array([-np.inf, np.inf, np.nan, 0.0], dtype))).data
+        assert s.dtype == dtype
+        np.testing.assert_array_equal(s, [0.0, 1.0, np.nan, 0.5])
+        scalar = al.sigmoid(al.tensor(np.array(-3.0, dtype)))
+        assert scalar.shape == () and scalar.dtype == dtype
+        assert al.sigmoid(al.tensor(np.zeros((2, 0), dtype))).shape == (2, 0)
+
+
+@pytest.mark.filterwarnings("ignore::autograd_lite.NumericalStabilityWarning")
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_log_of_sigmoid_and_its_gradient_stay_finite_in_the_negative_tail(dtype):
+    x = al.tensor(np.array([-20.0, -40.0, -80.0], dtype), requires_grad=True)
+    y = al.log(al.sigmoid(x))
+    y.sum().backward()
+    # log(sigmoid(x)) = x - log(1 + e^x) and d/dx = 1 - sigmoid(x): x and 1 within e^x < 3e-9
+    np.testing.assert_allclose(y.data, x.data, rtol=1e-6)
+    np.testing.assert_allclose(x.grad, [1.0, 1.0, 1.0], rtol=1e-6)
+
+
+def test_silu_inherits_the_accurate_sigmoid():
+    x = np.array([-40.0, -30.0, 30.0])
+    expected = [v * exact_sigmoid(v) for v in x]
+    np.testing.assert_allclose(F.silu(al.tensor(x)).data, expected, rtol=1e-14)

@@ -9,6 +9,7 @@ import numpy as np
 
 from ..ops import abs_, exp, log, log1p, log_softmax, maximum, mean, sum_, where
 from ..ops import cross_entropy as fused_cross_entropy
+from ..ops.activation import binary_cross_entropy as binary_cross_entropy_op
 from ..ops.arrangement import rearranged
 
 
@@ -74,14 +75,13 @@ def binary_cross_entropy(
     reduction: str = "mean",
 ) -> Any:
     """-(t log p + (1 - t) log(1 - p)) for probabilities p, each log clamped at -100 as
-    torch's (so p = 0 or 1 gives a large finite loss, not inf)."""
+    torch's (so p = 0 or 1 gives a large finite loss, not inf), with torch's gradient
+    (p - t) / max(p (1 - p), 1e-12): the registered op binary_cross_entropy."""
     _same_shape("binary_cross_entropy", input, target)
     p = np.asarray(getattr(input, "data", input))
     if p.size and (p.min() < 0 or p.max() > 1):
         raise ValueError("binary_cross_entropy: input must be probabilities in [0, 1]")
-    floor = np.exp(-100.0)  # log clamped at -100 without a log(0) (its gradient is 0/0)
-    log_p, log_q = log(maximum(input, floor)), log(maximum(1 - input, floor))
-    loss = -(target * log_p + (1 - target) * log_q)
+    loss = binary_cross_entropy_op(input, target)
     return _reduced("binary_cross_entropy", loss if weight is None else weight * loss, reduction)
 
 

@@ -1,9 +1,12 @@
-"""softmax, log_softmax and the fused cross_entropy: the ops this project was built to explain.
+"""softmax, log_softmax and the fused cross_entropy: the ops this project was built to explain;
+and binary_cross_entropy on probabilities, with torch's rules.
 
 The softmax rule is the O(n) product ``s * (g - sum(g * s))`` along the axis; the n-by-n
 Jacobian diag(s) - s s^T is never built. cross_entropy takes logits and is fused: its
 gradient is softmax(logits) - target (for target rows that sum to 1), never the derivative
-of log(softmax(x)).
+of log(softmax(x)). binary_cross_entropy clamps each log at -100 as torch does, but its
+gradient is torch's (p - t) / max(p (1 - p), 1e-12), not the derivative of the clamps (0
+below them, so a confidently wrong prediction would never recover).
 """
 
 from __future__ import annotations
@@ -102,6 +105,35 @@ def _cross_entropy_logits(g, out, logits, target, axis=-1, reduction="mean", ext
 def _cross_entropy_target(g, out, logits, target, axis=-1, reduction="mean", extra=None):
     """d cross_entropy(z, y)/dy = -log_softmax(z), scaled by the reduction."""
     return -_per_row(g, reduction, logits.shape, axis) * log_softmax.in_rule(logits, axis=axis)
+
+
+# the floor of p (1 - p) in binary_cross_entropy's rule: torch's 1e-12 is a float32 constant,
+# 9.99999996e-13, in float64 too (and a float32 scalar keeps float32 arrays float32)
+_BCE_FLOOR = np.float32(1e-12)
+
+
+@register("binary_cross_entropy")
+def binary_cross_entropy(p, target):
+    """-(t log(p) + (1 - t) log(1 - p)) per element, each log clamped at -100 (torch's)."""
+    with np.errstate(divide="ignore"):  # log(0) = -inf, then clamped
+        log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
+    return (target - 1) * log_q - target * log_p
+
+
+@binary_cross_entropy.vjp(argnum=0)
+def _binary_cross_entropy_p(g, out, p, target):
+    """d bce(p, t)/dp = (p - t) / (p (1 - p)), the denominator at least 1e-12 (torch's).
+
+    So p = 0 with t = 1 gets -1e12 and p = t = 0 gets 0, where the clamped logs' derivative
+    would give 0 and 1."""
+    return g * (p - target) / np.maximum((1 - p) * p, _BCE_FLOOR)
+
+
+@binary_cross_entropy.vjp(argnum=1)
+def _binary_cross_entropy_target(g, out, p, target):
+    """d bce(p, t)/dt = log(1 - p) - log(p) = -logit(p), unclamped as torch's (infinite at 0, 1)."""
+    with np.errstate(divide="ignore"):  # p = 0 or 1
+        return -g * np.log(p / (1 - p))
 
 
 def _check_target(target: np.ndarray, shape: tuple[int, ...], axis: int, reduction: str) -> bool:

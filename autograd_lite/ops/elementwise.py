@@ -162,8 +162,9 @@ def _tanh(g, out, x):
 
 @register("sigmoid", reads=())
 def sigmoid(x):
-    # 1 / (1 + exp(-x)) overflows for large -x; this form is exact and never does.
-    return 0.5 * (1 + np.tanh(0.5 * x))
+    # e = exp(-|x|) <= 1 never overflows, and e / (1 + e) for x < 0 never cancels: a few ulps
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1, e) / (1 + e)
 
 
 @sigmoid.vjp

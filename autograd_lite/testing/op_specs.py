@@ -163,6 +163,12 @@ SPECS: list[OpSpec] = [
     ),
     OpSpec("cross_entropy", ref_cross_entropy, cross_entropy_calls(), fixed.cross_entropy()),
     OpSpec(
+        "binary_cross_entropy",
+        lambda p, t: -(t * np.log(p) + (1 - t) * np.log1p(-p)),
+        binary(st.floats(0.05, 0.95), st.floats(0.0, 1.0)),
+        fixed.binary(fixed.between(0.05, 0.95), fixed.between(0.0, 1.0)),
+    ),
+    OpSpec(
         "reshape",
         lambda x, shape: np.reshape(x, shape),
         reshape_calls(),
