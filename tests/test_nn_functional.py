@@ -157,3 +157,23 @@ def test_kl_div_is_zero_where_the_target_is_and_batchmean_divides_by_the_batch()
         F.mse_loss(A, B, reduction="avg")
     with pytest.raises(ValueError, match="give them the same shape"):
         F.mse_loss(A, B[0])
+
+
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda z, y: F.cross_entropy(z, y),
+        lambda z, y: F.cross_entropy(z, y, label_smoothing=0.1),
+        lambda z, y: F.cross_entropy(z, y, weight=np.array([1.0, 2.0, 3.0, 4.0])),
+        lambda z, y: F.nll_loss(al.log_softmax(z, axis=1), y),
+    ],
+    ids=["cross_entropy", "smoothed", "weighted", "nll_loss"],
+)
+def test_a_batch_whose_targets_are_all_ignored_has_a_nan_mean_and_a_zero_gradient(loss):
+    # as torch: the mean over no counted targets is NaN, and its gradient is 0 (it was NaN,
+    # so one all-padding batch turned every parameter into NaN)
+    z = al.tensor(np.random.default_rng(0).standard_normal((3, 4)), requires_grad=True)
+    value = loss(z, np.full(3, -100))
+    assert np.isnan(value.data)
+    value.backward()
+    np.testing.assert_array_equal(z.grad, np.zeros((3, 4)))

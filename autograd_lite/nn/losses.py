@@ -127,8 +127,15 @@ def nll_loss(
     picked = rearranged(np.take_along_axis, input, np.expand_dims(safe, 1), axis=1)
     loss = -(picked.reshape(labels.shape) * factor)
     if reduction == "mean":
-        return sum_(loss) / factor.sum()
+        return _weighted_mean(sum_(loss), factor.sum())
     return _reduced("nll_loss", loss, reduction)
+
+
+def _weighted_mean(total: Any, weights: Any) -> Any:
+    """total / weights, the "mean" of a loss whose ignored targets count for nothing; NaN when
+    every target is ignored, with a zero gradient (as torch: an all-padding batch leaves the
+    parameters as they were, where 0 / 0 would make them NaN)."""
+    return total / weights if weights != 0 else total * 0.0 + np.nan
 
 
 def kl_div(
@@ -201,7 +208,8 @@ def cross_entropy(
     counted = labels != ignore_index
     smooth = where(counted, -sum_(logp * w_view, axis=1), 0.0)
     if reduction == "mean":
-        smooth = sum_(smooth) / np.where(counted, w[np.where(counted, labels, 0)], 0.0).sum()
+        weights = np.where(counted, w[np.where(counted, labels, 0)], 0.0).sum()
+        smooth = _weighted_mean(sum_(smooth), weights)
     elif reduction == "sum":
         smooth = sum_(smooth)
     return (1 - label_smoothing) * nll + label_smoothing / classes * smooth
