@@ -112,6 +112,55 @@ def test_adam_first_step_moves_each_entry_by_about_lr():
 
 
 @pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Adam", 1.0 - 0.1 * 0.5 / (0.5 + 1e-8)),  # m_hat = g, v_hat = g^2: a step of about lr
+        ("AdamW", (1.0 - 0.1 * 0.01) - 0.1 * 0.5 / (0.5 + 1e-8)),  # first p *= 1 - lr * wd
+    ],
+)
+def test_adam_first_step_of_a_parameter_skipped_until_then_moves_it_by_about_lr(name, expected):
+    """Each parameter counts its own steps, as torch's: ``b`` has no gradient for three steps,
+    so the fourth is its first, bias-corrected by 1 - beta^1, not 1 - beta^4."""
+    a, b = param([1.0]), param([1.0])
+    opt = getattr(optim, name)([a, b], lr=0.1)
+    for step in range(4):
+        a.grad = np.array([0.5])
+        b.grad = np.array([0.5]) if step == 3 else None
+        opt.step()
+    np.testing.assert_allclose(b.data, [expected], rtol=1e-12)  # torch: 0.9 and 0.899
+    assert opt.t == [4, 1]
+
+
+MAKERS = {
+    "sgd": lambda ps: optim.SGD(ps, lr=0.1),
+    "sgd-momentum": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, weight_decay=0.01),
+    "sgd-nesterov": lambda ps: optim.SGD(ps, lr=0.1, momentum=0.5, nesterov=True),
+    "adam": lambda ps: optim.Adam(ps, lr=0.05, betas=(0.8, 0.95), weight_decay=0.1),
+    "adamw": lambda ps: optim.AdamW(ps, lr=0.05, weight_decay=0.2),
+    "rmsprop": lambda ps: optim.RMSprop(ps, lr=0.01, alpha=0.9, weight_decay=0.05),
+    "rmsprop-momentum": lambda ps: optim.RMSprop(ps, lr=0.01, momentum=0.8),
+}
+
+
+@pytest.mark.parametrize("name", MAKERS)
+def test_a_parameter_skipped_at_first_then_moves_as_a_fresh_optimizers_would(name):
+    """No state of a parameter advances on a step it has no gradient: after three skipped
+    steps it takes, bit for bit, the steps a new optimizer of it alone takes."""
+    rng = np.random.default_rng(5)
+    a, b, alone = param(rng.normal(size=3)), param([1.0, -2.0]), param([1.0, -2.0])
+    opt, fresh = MAKERS[name]([a, b]), MAKERS[name]([alone])
+    for step in range(6):
+        a.grad = rng.normal(size=3)
+        b.grad = None if step < 3 else rng.normal(size=2)
+        opt.step()
+        if b.grad is not None:
+            alone.grad = b.grad.copy()
+            fresh.step()
+        np.testing.assert_array_equal(b.data, alone.data)
+    assert not np.array_equal(b.data, [1.0, -2.0])
+
+
+@pytest.mark.parametrize(
     "make",
     [
         lambda ps: optim.SGD(ps, lr=0.1),

@@ -34,6 +34,27 @@ def test_ten_steps_match_torch(name, options):
         np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12, atol=1e-14)
 
 
+@pytest.mark.parametrize(("name", "options"), SETTINGS, ids=[f"{n}{o}" for n, o in SETTINGS])
+def test_a_parameter_without_gradient_for_the_first_steps_moves_as_torchs(name, options):
+    """torch skips a parameter whose .grad is None, and its state (Adam's step count among
+    it) does not advance: the second parameter first has a gradient at step 4."""
+    rng = np.random.default_rng(4)
+    starts, grads = rng.standard_normal((2, 3)), rng.standard_normal((10, 2, 3))
+    ours = [al.tensor(s.copy(), requires_grad=True) for s in starts]
+    theirs = [torch.tensor(s.copy(), requires_grad=True) for s in starts]
+    opt = getattr(optim, name)(ours, **options)
+    torch_opt = getattr(torch.optim, name)(theirs, **options)
+    for step, g in enumerate(grads):
+        for i, (p, q) in enumerate(zip(ours, theirs, strict=True)):
+            skipped = i == 1 and step < 3
+            p.grad = None if skipped else g[i].copy()
+            q.grad = None if skipped else torch.tensor(g[i])
+        opt.step()
+        torch_opt.step()
+        for p, q in zip(ours, theirs, strict=True):
+            np.testing.assert_allclose(p.data, q.detach().numpy(), rtol=1e-12, atol=1e-14)
+
+
 def test_one_cycle_and_step_schedules_match_torch():
     for make, make_torch in [
         (

@@ -12,7 +12,7 @@ import pytest
 
 import autograd_lite as al
 from autograd_lite import nn, optim
-from autograd_lite.nn.checkpoint import read_record
+from autograd_lite.nn.checkpoint import archive_bytes, read_record
 
 OPTIMIZERS: dict[str, Callable[[list[al.Tensor]], optim.Optimizer]] = {
     "sgd": lambda ps: optim.SGD(ps, lr=0.1),
@@ -109,7 +109,7 @@ def test_state_dict_round_trips_in_memory_as_copies(name):
     assert same(other.state_dict(), kept)
     for arrays in state["state"]:
         for array in arrays.values():
-            array += 1.0  # nor does the loaded optimizer share the caller's arrays
+            array += 1  # nor does the loaded optimizer share the caller's arrays
     assert same(other.state_dict(), kept)
 
 
@@ -133,11 +133,13 @@ def test_the_file_is_numpys_npz_with_the_rest_in_training_json(tmp_path):
     optim.save_state(opt, path, schedule)
     with np.load(path, allow_pickle=False) as archive:
         assert sorted(archive.files) == [
-            "state.0.m", "state.0.v", "state.1.m", "state.1.v", "training.json",
+            "state.0.m", "state.0.t", "state.0.v", "state.1.m", "state.1.t", "state.1.v",
+            "training.json",
         ]  # fmt: skip
         np.testing.assert_array_equal(archive["state.1.v"], opt.v[1])
+        assert archive["state.1.t"].shape == () and archive["state.1.t"] == 3
     record = read_record(path)
-    assert record["type"] == "Adam" and record["counters"] == {"t": 3}
+    assert record["type"] == "Adam" and record["counters"] == {} and record["version"] == 2
     assert record["hyperparameters"] == {
         "lr": 0.01, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.0,
     }  # fmt: skip
@@ -253,8 +255,13 @@ def broken(change: Callable[[dict], None]) -> dict:
         (broken(lambda s: s["hyperparameters"].pop("eps")), r"hyperparameters are \['betas',"),
         (broken(lambda s: s["hyperparameters"].update(lr="fast")), "the state's lr is 'fast'"),
         (broken(lambda s: s["hyperparameters"].update(betas=[0.9])), "the state's betas is"),
-        (broken(lambda s: s["counters"].update(t=-1)), "the state's t is -1"),
-        (broken(lambda s: s["state"][0].pop("v")), r"the state of parameter 0 holds \['m'\]"),
+        (broken(lambda s: s["counters"].update(t=3)), r"counters are \['t'\], expected \[\]"),
+        (broken(lambda s: s["state"][0].update(t=np.array(-1))), "t of parameter 0 is -1"),
+        (broken(lambda s: s["state"][1].update(t=np.array(2.0))), "t of parameter 1 is 2.0"),
+        (broken(lambda s: s["state"][1].update(t=np.array([1, 2]))), r"t of .* is \[1 2\]"),
+        (broken(lambda s: s["state"][0].update(t=True)), "t of parameter 0 is True"),
+        (broken(lambda s: s["state"][0].pop("t")), r"parameter 0 holds \['m', 'v'\], expected"),
+        (broken(lambda s: s["state"][0].pop("v")), r"parameter 0 holds \['m', 't'\]"),
         (broken(lambda s: s["state"][1].update(m=np.zeros(3))), "the state's m of parameter 1"),
         (broken(lambda s: s["state"][1].update(v=np.zeros(2, int))), "is int64 of shape"),
         (broken(lambda s: s.update(shapes=None)), "shapes and state must be lists"),
@@ -267,3 +274,69 @@ def test_load_state_dict_refuses_what_does_not_fit_and_changes_nothing(state, me
     with pytest.raises(ValueError, match=message):
         opt.load_state_dict(state)
     assert same(opt.state_dict(), before)
+
+
+@pytest.mark.parametrize("name", ["adam", "adamw"])
+def test_adam_counts_the_steps_of_each_parameter_and_the_file_keeps_them(name, tmp_path):
+    """A parameter without a gradient keeps its count (torch's state["step"]); a run resumed
+    from the file goes on with each parameter's own count, bit for bit."""
+    w, b = parameters()
+    opt = OPTIMIZERS[name]([w, b])
+    for step in range(3):
+        w.grad, b.grad = np.ones((3, 2)), (np.ones(2) if step == 2 else None)
+        opt.step()
+    state = opt.state_dict()
+    assert opt.t == [3, 1] and [int(entry["t"]) for entry in state["state"]] == [3, 1]
+    optim.save_state(opt, tmp_path / "opt.npz")
+    resumed = OPTIMIZERS[name]([al.tensor(p.data.copy(), requires_grad=True) for p in (w, b)])
+    optim.load_state(resumed, tmp_path / "opt.npz")
+    assert resumed.t == [3, 1] and same(resumed.state_dict(), state)
+    train(opt, range(3, 5))
+    train(resumed, range(3, 5))
+    assert all(same(p.data, q.data) for p, q in zip(opt.params, resumed.params, strict=True))
+
+
+def version_1_file(path, opt: optim.Optimizer, t: int | None) -> None:
+    """The file save_state wrote before each parameter had its own count: Adam's one ``t``
+    among the counters, and no state.<i>.t entries."""
+    state = opt.state_dict()
+    arrays = {
+        f"state.{i}.{name}": array
+        for i, entry in enumerate(state["state"])
+        for name, array in entry.items()
+        if name != "t"
+    }
+    record = {"format": "autograd_lite optimizer state", "version": 1}
+    record.update((key, state[key]) for key in ("type", "hyperparameters", "shapes"))
+    record["counters"] = {} if t is None else {"t": t}
+    record["scheduler"] = None
+    path.write_bytes(archive_bytes(arrays, record))
+
+
+def test_a_version_1_file_gives_each_parameter_its_one_step_count(tmp_path):
+    saved = optim.Adam(parameters(), lr=0.02)
+    train(saved, range(3))  # every parameter had a gradient at every step: each count is 3
+    version_1_file(tmp_path / "old.npz", saved, t=3)
+    resumed = optim.Adam(parameters(seed=2))
+    optim.load_state(resumed, tmp_path / "old.npz")
+    assert resumed.t == [3, 3] and same(resumed.state_dict(), saved.state_dict())
+
+    sgd = optim.SGD(parameters(), lr=0.1, momentum=0.9)
+    train(sgd, range(2))
+    version_1_file(tmp_path / "sgd.npz", sgd, t=None)  # nothing moved for SGD
+    other = optim.SGD(parameters(seed=2), lr=0.1, momentum=0.9)
+    optim.load_state(other, tmp_path / "sgd.npz")
+    assert same(other.state_dict(), sgd.state_dict())
+
+
+def test_a_file_of_an_unknown_version_is_refused(tmp_path):
+    path = tmp_path / "opt.npz"
+    opt = optim.Adam(parameters())
+    optim.save_state(opt, path)
+    record = read_record(path)
+    record["version"] = 3
+    path.write_bytes(archive_bytes({}, record))
+    before = snapshot(opt)
+    with pytest.raises(nn.CheckpointError, match=r"opt.npz: version 3, this reads 1 and 2"):
+        optim.load_state(opt, path)
+    assert same(snapshot(opt), before)

@@ -6,8 +6,11 @@ an update is never recorded in a graph. Parameters whose ``.grad`` is None are s
 ``zero_grad()`` clears the gradients before the next ``backward()``, which accumulates.
 
 A subclass names what its state is: its hyperparameters (``lr``, ``betas``, ...), its
-counters (Adam's step count ``t``) and its buffers (one array per parameter, as SGD's
-``velocity`` or Adam's ``m`` and ``v``). ``state_dict()`` copies them all, so that training
+counters (one int for the whole optimizer; none of the built-in ones has one), its buffers
+(one array per parameter, as SGD's ``velocity`` or Adam's ``m`` and ``v``) and its counts (one
+int per parameter, as Adam's step count ``t``). The state of a parameter changes only on a
+step where it has a gradient, as in torch: a parameter first updated at step 4 takes Adam's
+first, fully bias-corrected step then. ``state_dict()`` copies it all, so that training
 resumed from ``load_state_dict()`` takes bit for bit the steps the first run would have.
 """
 
@@ -31,6 +34,7 @@ class Optimizer:
     _counters: tuple[str, ...] = ()
     _buffers: tuple[str, ...] = ()  # attributes holding a list: one array per parameter
     _optional_buffers: tuple[str, ...] = ()  # those whose entries may be None (not yet made)
+    _counts: tuple[str, ...] = ()  # attributes holding a list: one int >= 0 per parameter
 
     def __init__(self, params: Iterable[Tensor], lr: float, weight_decay: float) -> None:
         self.params = list(params)
@@ -68,20 +72,24 @@ class Optimizer:
     def state_dict(self) -> dict[str, Any]:
         """A copy of the optimizer's state: ``type``, ``hyperparameters`` and ``counters``
         (JSON-able), the parameters' ``shapes``, and ``state``, one dict of arrays per
-        parameter (a buffer not made yet, as SGD's velocity before its first step, is left out).
+        parameter: its buffers (one not made yet, as SGD's velocity before its first step, is
+        left out) and its counts, each a 0-d int64 array (as torch's ``state[p]["step"]``).
 
         >>> import autograd_lite as al
         >>> from autograd_lite.optim import Adam
         >>> opt = Adam([al.tensor([1.0, 2.0], requires_grad=True)], lr=0.1)
         >>> state = opt.state_dict()
         >>> state["hyperparameters"]["betas"], state["counters"], sorted(state["state"][0])
-        ([0.9, 0.999], {'t': 0}, ['m', 'v'])
+        ([0.9, 0.999], {}, ['m', 't', 'v'])
         """
         state: list[dict[str, np.ndarray]] = [{} for _ in self.params]
         for buffer in self._buffers:
             for i, array in enumerate(getattr(self, buffer)):
                 if array is not None:
                     state[i][buffer] = np.array(array, copy=True)
+        for count in self._counts:
+            for i, value in enumerate(getattr(self, count)):
+                state[i][count] = np.array(value, dtype=np.int64)
         return {
             "type": type(self).__name__,
             "hyperparameters": {h: _plain(getattr(self, h)) for h in self._hyperparameters},
@@ -94,16 +102,40 @@ class Optimizer:
         """Take a state :meth:`state_dict` gave (copying its arrays), hyperparameters included,
         as torch does. Raises ValueError, changing nothing, when it is another optimizer's, is
         for other parameters (their number or shapes), or lacks or adds an entry."""
-        buffers = self._checked(state)
+        per_parameter = self._checked(state)
         for key, value in state["hyperparameters"].items():
             setattr(self, key, tuple(value) if isinstance(value, list) else value)
         for key, value in state["counters"].items():
             setattr(self, key, int(value))
-        for buffer, arrays in buffers.items():
-            setattr(self, buffer, arrays)
+        for key, values in per_parameter.items():
+            setattr(self, key, values)
 
-    def _checked(self, state: Mapping[str, Any]) -> dict[str, list[np.ndarray | None]]:
-        """The buffers ``state`` holds, copied, once everything in it fits this optimizer."""
+    def _checked(self, state: Mapping[str, Any]) -> dict[str, list[Any]]:
+        """The buffers (copied) and counts ``state`` holds, each a list with one entry per
+        parameter, once everything in it fits this optimizer."""
+        self._check_settings(state)
+        shapes, entries = state["shapes"], state["state"]
+        name = type(self).__name__
+        if not (
+            isinstance(shapes, (list, tuple))
+            and all(isinstance(shape, (list, tuple)) for shape in shapes)
+            and isinstance(entries, (list, tuple))
+            and all(isinstance(entry, Mapping) for entry in entries)
+        ):
+            raise ValueError(f"{name}: the state's shapes and state must be lists")
+        if len(shapes) != len(self.params) or len(entries) != len(self.params):
+            raise ValueError(
+                f"{name}: the state is for {len(shapes)} parameters ({len(entries)} entries), "
+                f"this optimizer has {len(self.params)}"
+            )
+        per_parameter: dict[str, list[Any]] = {key: [] for key in self._buffers + self._counts}
+        for i, (shape, entry) in enumerate(zip(shapes, entries, strict=True)):
+            for key, value in self._parameter_state(i, shape, entry).items():
+                per_parameter[key].append(value)
+        return per_parameter
+
+    def _check_settings(self, state: Mapping[str, Any]) -> None:
+        """Check the keys, the type, the hyperparameters and the counters of ``state``."""
         name = type(self).__name__
         if not isinstance(state, Mapping) or set(state) != set(STATE_KEYS):
             found = sorted(state) if isinstance(state, Mapping) else type(state).__name__
@@ -126,45 +158,42 @@ class Optimizer:
                         f"{name}: the state's {key} is {value!r}, which cannot replace "
                         f"{getattr(self, key)!r}"
                     )
-        shapes, entries = state["shapes"], state["state"]
-        if not (
-            isinstance(shapes, (list, tuple))
-            and all(isinstance(shape, (list, tuple)) for shape in shapes)
-            and isinstance(entries, (list, tuple))
-            and all(isinstance(entry, Mapping) for entry in entries)
-        ):
-            raise ValueError(f"{name}: the state's shapes and state must be lists")
-        if len(shapes) != len(self.params) or len(entries) != len(self.params):
+
+    def _parameter_state(self, i: int, shape: Any, entry: Mapping[str, Any]) -> dict[str, Any]:
+        """Parameter ``i``'s buffers (copied, None where not made) and counts (ints) from its
+        ``entry`` of a state, checked against the parameter and its ``shape`` in the state."""
+        name, p = type(self).__name__, self.params[i]
+        what = f"parameter {i}" + (f" ({p.name!r})" if getattr(p, "name", None) else "")
+        if tuple(shape) != p.shape:
+            raise ValueError(f"{name}: {what} has shape {p.shape}, the state's has {tuple(shape)}")
+        needed = set(self._buffers + self._counts) - set(self._optional_buffers)
+        if not needed <= set(entry) <= set(self._buffers + self._counts):
+            optional = list(self._optional_buffers)
             raise ValueError(
-                f"{name}: the state is for {len(shapes)} parameters ({len(entries)} entries), "
-                f"this optimizer has {len(self.params)}"
+                f"{name}: the state of {what} holds {sorted(entry)}, expected "
+                f"{sorted(needed)}" + (f" and optionally {optional}" if optional else "")
             )
-        buffers: dict[str, list[np.ndarray | None]] = {b: [] for b in self._buffers}
-        for i, (p, shape, entry) in enumerate(zip(self.params, shapes, entries, strict=True)):
-            what = f"parameter {i}" + (f" ({p.name!r})" if getattr(p, "name", None) else "")
-            if tuple(shape) != p.shape:
+        checked: dict[str, Any] = {}
+        for buffer in self._buffers:
+            array = entry.get(buffer)
+            if array is not None and (
+                np.shape(array) != p.shape or np.asarray(array).dtype.kind not in "fc"
+            ):
                 raise ValueError(
-                    f"{name}: {what} has shape {p.shape}, the state's has {tuple(shape)}"
+                    f"{name}: the state's {buffer} of {what} is {np.asarray(array).dtype} "
+                    f"of shape {np.shape(array)}; the parameter is {p.data.dtype} of "
+                    f"shape {p.shape}"
                 )
-            needed = set(self._buffers) - set(self._optional_buffers)
-            if not needed <= set(entry) <= set(self._buffers):
-                optional = list(self._optional_buffers)
+            checked[buffer] = None if array is None else np.array(array, copy=True)
+        for count in self._counts:
+            value = entry[count]
+            if not _is_count(value):
                 raise ValueError(
-                    f"{name}: the state of {what} holds {sorted(entry)}, expected "
-                    f"{sorted(needed)}" + (f" and optionally {optional}" if optional else "")
+                    f"{name}: the state's {count} of {what} is {np.asarray(value)} (a count: "
+                    "an integer >= 0, or a 0-d integer array)"
                 )
-            for buffer in self._buffers:
-                array = entry.get(buffer)
-                if array is not None and (
-                    np.shape(array) != p.shape or np.asarray(array).dtype.kind not in "fc"
-                ):
-                    raise ValueError(
-                        f"{name}: the state's {buffer} of {what} is {np.asarray(array).dtype} "
-                        f"of shape {np.shape(array)}; the parameter is {p.data.dtype} of "
-                        f"shape {p.shape}"
-                    )
-                buffers[buffer].append(None if array is None else np.array(array, copy=True))
-        return buffers
+            checked[count] = int(value)
+        return checked
 
 
 def _plain(value: Any) -> Any:
@@ -174,6 +203,12 @@ def _plain(value: Any) -> Any:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     return int(value) if isinstance(value, numbers.Integral) else float(value)
+
+
+def _is_count(value: Any) -> bool:
+    """Whether ``value`` is a count: an integer >= 0, a Python int or a 0-d integer array."""
+    array = np.asarray(value)
+    return array.shape == () and array.dtype.kind in "iu" and int(array) >= 0
 
 
 def _fits(value: Any, current: Any, count: bool) -> bool:

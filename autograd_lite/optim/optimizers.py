@@ -1,7 +1,8 @@
 """Optimizers: ``SGD`` (with momentum, Nesterov's too), ``Adam``, ``AdamW`` and ``RMSprop``,
 updating parameters in place, with PyTorch's formulas and defaults. Each names the
-hyperparameters, counters and buffers its ``state_dict()`` keeps (see
-:mod:`autograd_lite.optim.base`).
+hyperparameters and the per-parameter buffers and counts its ``state_dict()`` keeps (see
+:mod:`autograd_lite.optim.base`); a parameter without a gradient is skipped, and none of its
+state advances.
 """
 
 from __future__ import annotations
@@ -74,6 +75,11 @@ class Adam(Optimizer):
     ``p -= lr * m_hat / (sqrt(v_hat) + eps)`` with the bias-corrected m_hat = m / (1 - b1^t)
     and v_hat = v / (1 - b2^t). The first step moves each entry by about ``lr``.
 
+    ``t`` is counted per parameter (``opt.t[i]``, beside ``m[i]`` and ``v[i]``), as torch's
+    ``state[p]["step"]``: it advances only on steps where that parameter has a gradient, so a
+    parameter first updated at step 4 (an unused branch, a layer unfrozen late) takes its
+    first step then, by about ``lr``, not one bias-corrected as a fourth.
+
     >>> import autograd_lite as al
     >>> w = al.tensor([1.0, -2.0], requires_grad=True)
     >>> opt = Adam([w], lr=0.1)
@@ -84,8 +90,8 @@ class Adam(Optimizer):
     """
 
     _hyperparameters = ("lr", "betas", "eps", "weight_decay")
-    _counters = ("t",)
     _buffers = ("m", "v")
+    _counts = ("t",)
 
     def __init__(
         self,
@@ -102,19 +108,19 @@ class Adam(Optimizer):
             raise ValueError(f"Adam: eps must be > 0, got {eps}")
         self.betas = betas
         self.eps = eps
-        self.t = 0
+        self.t = [0] * len(self.params)  # the steps each parameter has taken
         self.m = [np.zeros_like(p.data) for p in self.params]
         self.v = [np.zeros_like(p.data) for p in self.params]
 
     @no_grad()
     def step(self) -> None:
-        self.t += 1
         b1, b2 = self.betas
-        correction1 = 1 - b1**self.t
-        correction2 = 1 - b2**self.t
-        for p, m, v in zip(self.params, self.m, self.v, strict=True):
+        for i, (p, m, v) in enumerate(zip(self.params, self.m, self.v, strict=True)):
             if p.grad is None:
-                continue
+                continue  # and its t stays: its next step is bias-corrected as its own
+            self.t[i] += 1
+            correction1 = 1 - b1 ** self.t[i]
+            correction2 = 1 - b2 ** self.t[i]
             g = self._gradient(p)
             m *= b1
             m += (1 - b1) * g

@@ -1,17 +1,24 @@
 """An optimizer's state (and its scheduler's) saved to and loaded from a file, pickle-free.
 
 The file is a module checkpoint's format (see :mod:`autograd_lite.nn.checkpoint`): a ``.npz``
-of named ``.npy`` arrays, one per buffer of each parameter (``state.0.m``, ``state.0.v``,
-``state.1.m``, ...), and a ``training.json`` entry with the rest of ``state_dict()`` (type,
-hyperparameters, counters, the parameters' shapes) and the scheduler's state. It is written
+of named ``.npy`` arrays, one per buffer and count of each parameter (``state.0.m``,
+``state.0.t``, ``state.0.v``, ``state.1.m``, ...; a count is a 0-d int64 array), and a
+``training.json`` entry with the rest of ``state_dict()`` (type, hyperparameters, counters,
+the parameters' shapes), the scheduler's state and the format's version. It is written
 whole or not at all through :func:`~autograd_lite.atomic_files.write_atomically` and read
 through :func:`~autograd_lite.archives.read_npz` (pickle refused, sizes checked first).
+
+Version 2 keeps Adam's step count ``t`` per parameter (``state.<i>.t``); version 1 kept one
+``t`` for all among the counters. A version 1 file still loads: each parameter gets that
+``t``, which is its own count when every parameter had a gradient at every step (as in
+:func:`~autograd_lite.training.fit`), and which version 1's Adam used for all in any case.
 """
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -22,7 +29,8 @@ from .base import STATE_KEYS, Optimizer
 from .schedulers import LRScheduler
 
 FORMAT = "autograd_lite optimizer state"
-VERSION = 1
+VERSION = 2
+READS = (1, 2)  # the versions load_state reads; 1 is upgraded by _from_version_1
 
 
 def save_state(
@@ -41,11 +49,11 @@ def save_state(
     >>> path = Path(tempfile.mkdtemp()) / "adam.npz"
     >>> save_state(opt, path)
     >>> sorted(np.load(path, allow_pickle=False).files)
-    ['state.0.m', 'state.0.v', 'training.json']
+    ['state.0.m', 'state.0.t', 'state.0.v', 'training.json']
     >>> resumed = Adam([al.tensor([0.0, 0.0], requires_grad=True)])
     >>> load_state(resumed, path)
     >>> resumed.t, resumed.lr, bool((resumed.m[0] == opt.m[0]).all())
-    (1, 0.1, True)
+    ([1], 0.1, True)
     """
     write_atomically(path, state_bytes(optimizer, scheduler))
 
@@ -74,7 +82,8 @@ def load_state(
     Raises :class:`~autograd_lite.nn.CheckpointError` naming the path and the problem: no
     such file, not a readable ``.npz``, not an optimizer's state (a module checkpoint), the
     state of another kind of optimizer or scheduler, or for other parameters (their number or
-    shapes). The optimizer and the scheduler are unchanged when it raises.
+    shapes), or of a version this does not read. The optimizer and the scheduler are unchanged
+    when it raises. A version 1 file's one step count ``t`` is given to every parameter.
     """
     if scheduler is not None and scheduler.optimizer is not optimizer:
         raise ValueError(f"load_state: the {type(scheduler).__name__} sets another optimizer's lr")
@@ -92,9 +101,11 @@ def load_state(
             f"optimizer state {path}: its {RECORD} is not an optimizer's state (a module "
             "checkpoint? those load with nn.load)"
         )
-    if record.get("version") != VERSION:
+    version = record.get("version")
+    if isinstance(version, bool) or version not in READS:
         raise CheckpointError(
-            f"optimizer state {path}: version {record.get('version')!r}, this reads {VERSION}"
+            f"optimizer state {path}: version {version!r}, this reads "
+            + " and ".join(map(str, READS))
         )
     shapes = record.get("shapes")
     count = len(shapes) if isinstance(shapes, list) else 0
@@ -110,6 +121,8 @@ def load_state(
         entries[int(index)][buffer] = array
     state = {key: record[key] for key in STATE_KEYS if key in record}
     state["state"] = entries
+    if version == 1:
+        _from_version_1(state)
     if scheduler is not None and record.get("scheduler") is None:
         raise CheckpointError(
             f"optimizer state {path} holds no scheduler state (it was saved without one)"
@@ -125,3 +138,16 @@ def load_state(
                 raise
     except ValueError as exc:
         raise CheckpointError(f"optimizer state {path}: {exc}") from None
+
+
+def _from_version_1(state: dict[str, Any]) -> None:
+    """Upgrade a version 1 state in place: its one step count ``t`` (Adam's, among the
+    counters) moves into every parameter's entry, beside its ``m`` and ``v``. Anything
+    malformed is left for ``load_state_dict`` to refuse."""
+    counters = state.get("counters")
+    if isinstance(counters, dict) and "t" in counters:
+        counters = dict(counters)
+        t = counters.pop("t")
+        state["counters"] = counters
+        for entry in state["state"]:
+            entry["t"] = np.asarray(t)
