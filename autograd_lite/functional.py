@@ -197,7 +197,7 @@ class _Transform:
 
     def _as_input(self, a: Any) -> Tensor:
         if self.nested and isinstance(a, Tensor) and a.requires_grad:
-            return a
+            return a + 0.0  # a node of its own: other uses of a are not differentiated
         return Tensor(a.data if isinstance(a, Tensor) else a, requires_grad=True)
 
     def __enter__(self) -> _Transform:
