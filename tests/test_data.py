@@ -101,6 +101,26 @@ def test_standardisation_is_fitted_on_the_training_part_only():
     assert not varying.all()
 
 
+@pytest.mark.parametrize("scale", [1.0, 1e-150, 1e-170, 1e-300, 1e150])
+@pytest.mark.parametrize("per_feature", [True, False])
+def test_standardisation_is_the_same_at_any_finite_scale(scale, per_feature):
+    # squared deviations of 1e-170 underflow to 0: the feature was taken for a constant
+    X = np.array([[1.0, -3.0], [2.0, 0.5], [3.0, 7.0], [4.0, 2.0]])
+    axis = 0 if per_feature else None
+    expected = (X - X.mean(axis=axis)) / X.std(axis=axis)
+    scaler = data.Standardizer(per_feature).fit(X * scale)
+    np.testing.assert_allclose(scaler.transform(X * scale), expected, rtol=1e-12, atol=0)
+    np.testing.assert_allclose(scaler.scale, X.std(axis=axis) * scale, rtol=1e-12, atol=0)
+
+
+def test_a_constant_feature_is_only_shifted_at_any_scale():
+    X = np.array([[1.0, 5.0], [3.0, 5.0]])
+    for scale in (1.0, 1e-300, 0.0):
+        scaler = data.Standardizer().fit(X * scale)
+        assert scaler.scale[1] == 1.0
+        np.testing.assert_array_equal(scaler.transform(X * scale)[:, 1], [0.0, 0.0])
+
+
 def test_minibatches_visit_every_row_once_in_a_seeded_order():
     X, y = np.arange(10.0).reshape(10, 1), np.arange(10)
     batches = list(data.minibatches(X, y, 4, np.random.default_rng(0)))

@@ -180,8 +180,12 @@ def test_nonfinite_weights_are_refused_unless_allowed(tmp_path):
 
 
 def test_standardizer_refuses_a_spread_that_overflows():
+    # -1.5e308 is 2e308 from the mean 5e307: more than float64 holds
     with pytest.raises(ValueError, match="cannot standardise feature 1"):
-        data.Standardizer().fit(np.array([[0.0, -1e300], [1.0, 1e300]]))
+        data.Standardizer().fit(np.array([[0.0, -1.5e308], [1.0, 1.5e308], [2.0, 1.5e308]]))
+    # a spread of 1e300 is finite, though its square is not: it is standardised
+    scaler = data.Standardizer().fit(np.array([[0.0, -1e300], [1.0, 1e300]]))
+    np.testing.assert_array_equal(scaler.scale, [0.5, 1e300])
 
 
 def test_train_refuses_features_too_large_to_standardise_and_writes_nothing(tmp_path, capsys):

@@ -54,7 +54,8 @@ class Standardizer:
     (with ``per_feature=False``, all the features by one mean and one deviation).
 
     A feature that is constant there (a pixel that is always blank) is only shifted, not
-    divided by zero.
+    divided by zero. Any finite scale is standardised alike: a feature of size 1e-170 is not
+    taken for a constant, nor one of 1e300 for an infinite spread.
 
     >>> scaler = Standardizer().fit(np.array([[1.0, 5.0], [3.0, 5.0]]))
     >>> scaler.transform(np.array([[2.0, 5.0], [3.0, 6.0]]))
@@ -73,13 +74,12 @@ class Standardizer:
         """Learn each feature's mean and standard deviation from X (the training part)."""
         axis = 0 if self.per_feature else None
         with np.errstate(over="ignore", invalid="ignore"):
-            self.mean = np.asarray(X.mean(axis=axis))
-            std = np.asarray(X.std(axis=axis))
-        if not (np.isfinite(self.mean).all() and np.isfinite(std).all()):
-            column = int(np.flatnonzero(~np.isfinite(std) | ~np.isfinite(self.mean))[0])
+            self.mean, std, widest = _mean_and_spread(np.asarray(X), axis)
+        if not (np.isfinite(self.mean).all() and np.isfinite(widest).all()):
+            column = int(np.flatnonzero(~np.isfinite(widest) | ~np.isfinite(self.mean))[0])
             raise ValueError(
-                f"cannot standardise feature {column}: its mean or spread overflows float64 "
-                "(values too large, or not finite); rescale the data"
+                f"cannot standardise feature {column}: its mean or its distance from the mean "
+                "overflows float64 (values too large, or not finite); rescale the data"
             )
         self.scale = np.where(std > 0, std, 1.0)
         return self
@@ -87,6 +87,21 @@ class Standardizer:
     def transform(self, X: np.ndarray) -> np.ndarray:
         """(X - mean) / scale, with the mean and scale that were fitted."""
         return (X - self.mean) / self.scale
+
+
+def _mean_and_spread(X: np.ndarray, axis: int | None) -> tuple[np.ndarray, ...]:
+    """The mean, standard deviation and largest distance from the mean of X along ``axis``.
+
+    They are computed in units of a power of two near the largest magnitude, so the squared
+    deviations neither underflow (at a scale of 1e-170 they would be 0, and the feature taken
+    for a constant) nor overflow; scaling by a power of two is exact, so data of ordinary
+    scale get numpy's mean and std to the last bit."""
+    _, exponent = np.frexp(np.max(np.abs(X), axis=axis, keepdims=True))
+    scaled = np.ldexp(X, -exponent)
+    mean = scaled.mean(axis=axis, keepdims=True)
+    std = scaled.std(axis=axis, keepdims=True)
+    widest = np.max(np.abs(scaled - mean), axis=axis, keepdims=True)
+    return tuple(np.squeeze(np.ldexp(v, exponent), axis=axis) for v in (mean, std, widest))
 
 
 def standardize(split: Split, per_feature: bool = True) -> tuple[Split, Standardizer]:
