@@ -172,6 +172,32 @@ def test_a_softmax_node_shows_the_rule_beside_the_jacobian_and_the_questions_rul
     assert story["asked_sent"] == describe(g * asked) != story["rule"]
 
 
+@pytest.mark.parametrize(
+    ("shape", "axis"), [((), -1), ((1,), -1), ((1, 1), 0), ((2, 3), None), ((2, 3), (0, 1))]
+)
+def test_a_softmax_of_one_element_or_over_several_axes_has_its_story(shape, axis):
+    # a 0-d softmax raised numpy's AxisError, axis=None or a tuple a TypeError
+    z = np.arange(1.0, 1.0 + np.prod(shape, dtype=int)).reshape(shape) / 4
+    x = al.tensor(z, requires_grad=True, name="z")
+    weights = np.arange(2.0, 2.0 + z.size).reshape(shape)
+    page = al.explore(al.sum(al.softmax(x, axis=axis) * weights))
+    (story,) = [s["softmax"] for s in page.steps if s["phase"] == "backward" and s["softmax"]]
+    s = np.exp(z.ravel()) / np.exp(z.ravel()).sum()
+    g = weights.ravel()
+    assert story["s"] == describe(s) and story["slice"] == ""
+    assert story["rule"] == describe(s * (g - np.sum(g * s)))
+    np.testing.assert_allclose(story["matrix"], np.diag(s) - np.outer(s, s), atol=1e-15)
+    assert page_data(page.to_html())["steps"]
+
+
+def test_the_graph_command_writes_the_page_of_a_0d_softmax(tmp_path):
+    path = tmp_path / "page.html"
+    assert cli.main(["graph", "softmax(x)", "-o", str(path)]) == 0
+    steps = page_data(path.read_text(encoding="utf-8"))["steps"]
+    (story,) = [s["softmax"] for s in steps if s["phase"] == "backward" and s["softmax"]]
+    assert story["s"] == "[1]" and story["matrix"] == [[0.0]]
+
+
 def test_past_max_nodes_the_page_keeps_the_nodes_nearest_the_output_and_counts_the_rest():
     page = al.explore(chain_loss(2_000), max_nodes=40)
     data = page_data(page.to_html())

@@ -10,9 +10,11 @@ nodes in the opposite order: each op after its inputs. Only the nodes the pictur
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
 
 from ..graph_records import GraphRecords, slot_names
 from ..jacobians import local_jacobian
@@ -195,23 +197,29 @@ def _jacobians(t: Tensor, g: Any, pairs: list[tuple[dict, dict]]) -> list[dict] 
     return shown
 
 
-def _softmax_story(t: Tensor, g: Any) -> dict:
-    """The softmax panel, on the first slice along the softmax's axis: diag(s) - s s^T and
-    the O(n) rule s * (g - sum(g * s)) with their agreement, and what the question's
-    hand-written rule (the input where the output belongs, the i != j terms lost) sends."""
+def _softmax_story(t: Tensor, g: Any) -> dict | None:
+    """The softmax panel, on the first slice along the softmax's axes (all of them for
+    ``axis=None``, none for a 0-d softmax: one element): diag(s) - s s^T and the O(n) rule
+    s * (g - sum(g * s)) with their agreement, and what the question's hand-written rule
+    (the input where the output belongs, the i != j terms lost) sends. None if empty."""
+    if t.size == 0:
+        return None
     axis = t.attrs.get("axis", -1)
+    wanted = range(t.ndim) if axis is None else np.atleast_1d(axis).tolist()
+    axes = tuple(normalize_axis_index(a, t.ndim) for a in wanted) if t.ndim else ()
+    n = math.prod(t.shape[a] for a in axes)
     x = t.inputs[0]
-    n = t.shape[axis] if t.ndim else 1
 
     def first(a: Any) -> np.ndarray:
-        return np.moveaxis(np.asarray(a, dtype=np.float64), axis, -1).reshape(-1, n)[0]
+        a = np.moveaxis(np.asarray(a, dtype=np.float64), axes, range(-len(axes), 0))
+        return a.reshape(-1, n)[0]
 
     s, gs, z = first(t.data), first(g), first(x.data if isinstance(x, Tensor) else x)
     jac = np.diag(s) - np.outer(s, s)
     rule = s * (gs - np.sum(gs * s))
     asked = _question_rule(s, z)
     return {
-        "slice": "" if t.ndim <= 1 else "first slice along the axis",
+        "slice": "" if n == t.size else "first slice along the axis",
         "s": describe(s),
         "g": describe(gs),
         "matrix": [[_number(v) for v in row] for row in jac] if n <= SOFTMAX_MATRIX else None,
