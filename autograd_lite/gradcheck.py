@@ -1,13 +1,14 @@
 """gradcheck and gradgradcheck: analytic derivatives against central finite differences.
 
-Both work in float64 (float32 inputs are promoted, with a warning: a float32 finite
-difference is too coarse to check anything). The analytic Jacobian comes from the engine
-(one VJP per output element); the numeric one perturbs one input element at a time.
+Both take finite differences in float64: a float32 one is too coarse to check anything.
+A float32 input is checked at its float32 value in float64, and then its float32 gradient
+is compared with that float64 gradient (:func:`check_float32`), so a rule wrong only in
+float32 is caught too. The analytic Jacobian comes from the engine (one VJP per output
+element); the numeric one perturbs one input element at a time.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -32,14 +33,15 @@ def gradcheck(
 ) -> bool:
     """Check the first derivatives of ``f`` at ``inputs``; True, or GradcheckError.
 
-    Every floating-point input is checked; other inputs (integer labels, say) are passed
-    as they are. ``f`` may return a Tensor, an array or a tuple of them.
+    Every floating-point input is checked (a float32 one also by :func:`check_float32`);
+    other inputs (integer labels, say) are passed as they are, and at least one input must
+    be floating-point. ``f`` may return a Tensor, an array or a tuple of them.
 
     >>> import autograd_lite as al
     >>> al.gradcheck(lambda x: al.softmax(x), [[0.5, -1.0, 2.0]])
     True
     """
-    args = _float64_inputs(inputs)
+    args, float32 = _float64_inputs(inputs, f, "gradcheck")
     checked = [i for i, a in enumerate(args) if a.dtype.kind == "f"]
 
     def flat(*xs: Any) -> Any:
@@ -49,6 +51,8 @@ def gradcheck(
     for j, i in enumerate(checked):
         numeric = _numeric_jacobian(flat, args, i, eps)
         _compare(analytic[j], numeric, i, atol, rtol, f"gradcheck of {_name(f)}: first")
+    if float32:
+        check_float32(flat, args, float32, who=f"gradcheck of {_name(f)}")
     return True
 
 
@@ -69,7 +73,7 @@ def gradgradcheck(
     >>> al.gradgradcheck(lambda x: al.tanh(x) * x, [[0.5, -1.0]])
     True
     """
-    args = _float64_inputs(inputs)
+    args, _ = _float64_inputs(inputs, f, "gradgradcheck")
     checked = tuple(i for i, a in enumerate(args) if a.dtype.kind == "f")
     with no_grad():
         out_shape = np.shape(data_of(_flatten(f(*[_as_tensor(a) for a in args]))))
@@ -92,16 +96,80 @@ def _name(f: Callable[..., Any]) -> str:
     return str(getattr(f, "name", None) or getattr(f, "__name__", None) or repr(f))
 
 
-def _float64_inputs(inputs: Sequence[Any]) -> list[np.ndarray]:
+def _float64_inputs(
+    inputs: Sequence[Any], f: Callable[..., Any], who: str
+) -> tuple[list[np.ndarray], list[int]]:
+    """The inputs as arrays, floating-point ones in float64; and which were float32.
+
+    Raises when no input is floating-point: there would be nothing to check (as in
+    torch.autograd.gradcheck, where some input must require grad)."""
     args = [np.array(x.data if isinstance(x, Tensor) else x) for x in inputs]
-    for i, a in enumerate(args):
-        if a.dtype.kind == "f" and a.dtype != np.float64:
-            warnings.warn(
-                f"gradcheck: input {i} is {a.dtype}; checking in float64 instead",
-                stacklevel=3,
+    if not any(a.dtype.kind == "f" for a in args):
+        found = ", ".join(str(a.dtype) for a in args) or "no inputs"
+        raise ValueError(
+            f"{who} of {_name(f)}: no floating-point input to check (inputs: {found}); "
+            "give the inputs to differentiate as floats, e.g. [1.0, -2.0] rather than [1, -2]"
+        )
+    float32 = [i for i, a in enumerate(args) if a.dtype.kind == "f" and a.dtype != np.float64]
+    for i in float32:
+        args[i] = args[i].astype(np.float64)
+    return args, float32
+
+
+FLOAT32_RTOL = 1e-3  # float32 against float64 gradients: about 8,000 of float32's rounding steps
+
+
+def check_float32(
+    f: Callable[..., Any],
+    args: Sequence[Any],
+    positions: Sequence[int],
+    seed: int = 0,
+    who: str = "check_float32",
+) -> None:
+    """The gradients of ``f`` for float32 inputs at ``positions`` (of the float64 ``args``)
+    are float32 and agree with its float64 gradients at the same point; else GradcheckError.
+
+    A rule wrong only in float32 (a constant of the wrong type, a cast, an overflow) slips
+    past finite differences, which need float64. The tolerance allows float32's rounding,
+    not a wrong rule: ``FLOAT32_RTOL`` relative to the entry, and to the largest entry of
+    any of the gradients and of the upstream gradient (a zero gradient may be a difference
+    of equal terms, which float32 leaves a rounding step apart).
+    """
+    point = [np.asarray(a, np.float32) if i in positions else a for i, a in enumerate(args)]
+    at_float64 = [np.asarray(a, np.float64) if i in positions else a for i, a in enumerate(point)]
+    in_float32, _ = _gradients(f, point, positions, seed)
+    in_float64, upstream = _gradients(f, at_float64, positions, seed)
+    scale = max([_largest_finite(g) for g in in_float64] + [_largest_finite(upstream)])
+    for i, g32, g64 in zip(positions, in_float32, in_float64, strict=True):
+        if g32.dtype != np.float32:
+            raise GradcheckError(f"{who}: the gradient of float32 input {i} has dtype {g32.dtype}")
+        bad = mismatches(g32.astype(np.float64), g64, FLOAT32_RTOL * scale, FLOAT32_RTOL)
+        if bad.any():
+            j = tuple(int(k) for k in np.argwhere(bad)[0])
+            raise GradcheckError(
+                f"{who}: the gradient of float32 input {i} at index {j} is {g32[j]:.8g}, but "
+                f"{g64[j]:.8g} in float64 at the same point (the rule is wrong in float32?)"
             )
-            args[i] = a.astype(np.float64)
-    return args
+
+
+def _largest_finite(a: np.ndarray) -> float:
+    finite = np.abs(a[np.isfinite(a)])
+    return float(finite.max()) if finite.size else 0.0
+
+
+def _gradients(
+    f: Callable[..., Any], args: Sequence[Any], positions: Sequence[int], seed: int
+) -> tuple[list[np.ndarray], np.ndarray]:
+    """The gradients of ``sum(u * f(*args))`` for the inputs at ``positions`` (zeros where none
+    flows), and u: a fixed random cotangent, never all ones, so a rule that ignores it fails."""
+    inputs = [Tensor(a, requires_grad=True) if i in positions else a for i, a in enumerate(args)]
+    out = _flatten(f(*inputs))
+    upstream = np.random.default_rng(seed).standard_normal(np.shape(data_of(out)))
+    if isinstance(out, Tensor) and out.requires_grad:
+        out.backward(upstream)
+    grads = [inputs[i].grad for i in positions]
+    zeros = [np.zeros_like(inputs[i].data) for i in positions]
+    return [z if g is None else g for z, g in zip(zeros, grads, strict=True)], upstream
 
 
 def _flatten(out: Any) -> Any:

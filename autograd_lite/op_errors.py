@@ -1,5 +1,6 @@
-"""The errors an op raises about its inputs: numpy's own error led by the op's name and the
-inputs' shapes, and the refusal of complex numbers."""
+"""The errors an op raises: numpy's own error led by the op's name and the inputs' shapes,
+the refusal of complex numbers, and those of a missing gradient rule and of one writing into
+its arguments."""
 
 from __future__ import annotations
 
@@ -28,6 +29,25 @@ def complex_error(name: str, arrays: list[Any]) -> TypeError:
         f"{name}: complex numbers are not supported (inputs of dtype {dtypes}); "
         "autograd_lite differentiates real-valued functions: pass real and imaginary parts "
         "as separate real tensors"
+    )
+
+
+def no_rule_error(name: str, argnum: int) -> NotImplementedError:
+    """The refusal to differentiate an input whose op has no gradient rule for it."""
+    return NotImplementedError(
+        f"op {name!r} has no gradient rule for input {argnum}; register one with "
+        f"@{name}.vjp(argnum={argnum}), or pass that input as a constant (a numpy array, "
+        "or tensor.detach())"
+    )
+
+
+def rule_wrote_error(name: str, argnum: int, exc: Exception) -> RuntimeError:
+    """The refusal of a gradient rule that wrote into an array it was given: g, out or an
+    input. Those are read-only while the graph lives; g is shared (add gives its one g to
+    both of its inputs' rules), so a write into it would change another gradient."""
+    return RuntimeError(
+        f"the gradient rule of op {name!r} for input {argnum} wrote into an array it was "
+        f"given ({exc}); a rule must return a new array: write g * out, not g *= out"
     )
 
 

@@ -5,9 +5,8 @@ Calling an op runs the forward on plain arrays and, when grad mode is on and an 
 requires grad, records the result as a node of the graph: the op, its inputs, its
 attributes and the arrays its rules read (kept read-only while the node lives, see
 inplace.py). Built-in ops and user ops are registered the same way (see :func:`register`).
-Rules are written with numpy operators and functions. During a normal backward they
-receive plain arrays; when higher-order derivatives are asked for they receive Tensors,
-which implement numpy's dispatch protocols, so the same rule records a graph.
+Rules are written with numpy: a normal backward gives them plain arrays, a recorded one
+(for higher derivatives) Tensors, which implement numpy's protocols, so it records a graph.
 """
 
 from __future__ import annotations
@@ -20,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .inplace import Hold
-from .op_errors import complex_error, op_error
+from .op_errors import complex_error, no_rule_error, op_error, rule_wrote_error
 from .switches import grad_mode
 from .tensor import Tensor, new_tensor
 
@@ -88,11 +87,7 @@ class Op:
         """The VJP rule for input ``argnum``; a clear error when the op has none."""
         rule = self.rules.get(0 if self.variadic else argnum)
         if rule is None:
-            raise NotImplementedError(
-                f"op {self.name!r} has no gradient rule for input {argnum}; "
-                f"register one with @{self.name}.vjp(argnum={argnum}), "
-                "or pass that input as a constant (a numpy array, or tensor.detach())"
-            )
+            raise no_rule_error(self.name, argnum)
         return rule
 
     def call_rule(self, argnum: int, g: Any, out: Any, inputs: Any, attrs: Any, extra: Any) -> Any:
@@ -105,7 +100,12 @@ class Op:
             attrs = {**attrs, "argnum": argnum} if attrs else {"argnum": argnum}
         if self.returns_extra:
             attrs = {**attrs, "extra": extra} if attrs else {"extra": extra}
-        return rule(g, out, *inputs, **attrs) if attrs else rule(g, out, *inputs)
+        try:
+            return rule(g, out, *inputs, **attrs) if attrs else rule(g, out, *inputs)
+        except ValueError as exc:
+            if "read-only" in str(exc):  # numpy's words for a write into a guarded array
+                raise rule_wrote_error(self.name, argnum, exc) from exc
+            raise
 
     def __call__(self, *args: Any, **attrs: Any) -> Tensor:
         """Run the forward on the inputs' data; record a node when a gradient is needed."""
@@ -238,11 +238,11 @@ def register(
     With ``returns_extra=True`` the forward returns ``(out, extra)``: an array its rules would
     otherwise recompute. The rules then receive ``extra=`` on a plain backward, and
     ``extra=None`` when the backward is recorded for higher-order derivatives (the extra
-    array is a constant there, so they must recompute it with ops). It is released after
-    backward unless ``retain_graph``. ``check(inputs)``, if given, runs whenever the op is
-    recorded: it may warn about a numerically unstable pattern the op completes. ``reads``
-    names the inputs whose arrays the rules read (default: all); a node keeps only those,
-    and passes the others to the rules as their Tensors, for their shapes.
+    array is a constant there, so they must recompute it with ops); it is released after
+    backward unless ``retain_graph``. ``check(inputs)`` runs whenever the op is recorded, to
+    warn about a numerically unstable pattern the op completes. ``reads`` names the inputs
+    whose arrays the rules read (default: all); a node keeps only those, and gives the rules
+    the others as Tensors, for their shapes. Rules return new arrays, never write into g.
 
     >>> @register("square_example")
     ... def square(x):

@@ -80,3 +80,73 @@ def test_a_nan_gradient_against_a_finite_difference_is_a_mismatch():
             al.gradcheck(nan_rule, [[1.0, 2.0]])
     finally:
         al.unregister("nan_rule_example")
+
+
+@pytest.fixture
+def exp_writing_into(request):
+    """exp whose rule writes into g or into out (a red team's find: check_op passed it)."""
+
+    @al.register("exp_writing_into")
+    def exp_w(x):
+        return np.exp(x)
+
+    @exp_w.vjp
+    def _(g, out, x):
+        if request.param == "g":
+            g *= out
+            return g
+        out *= g
+        return out
+
+    yield exp_w
+    al.unregister("exp_writing_into")
+
+
+@pytest.mark.parametrize("exp_writing_into", ["g", "out"], indirect=True)
+def test_check_op_fails_a_rule_that_writes_into_what_it_is_given(exp_writing_into):
+    # in (exp_w(x) + sin(y)) * w, add gives its one g to both rules: y.grad came out wrong
+    with pytest.raises(RuntimeError, match="exp_writing_into' for input 0 wrote into an array"):
+        alt.check_op(exp_writing_into, max_examples=5)
+
+
+def test_check_op_and_assert_gradients_close_fail_a_rule_wrong_only_in_float32():
+    @al.register("tanh_wrong_in_float32_c")
+    def tanh_f32(x):
+        return np.tanh(x)
+
+    @tanh_f32.vjp
+    def _(g, out, x):
+        r = g * (1 - out**2)
+        return r * 3 if x.dtype == np.float32 else r
+
+    try:
+        alt.assert_gradients_close(tanh_f32, [0.5, -1.0])
+        with pytest.raises(AssertionError, match="float32 input 0 .* in float64"):
+            alt.assert_gradients_close(tanh_f32, np.array([0.5, -1.0], dtype=np.float32))
+        with pytest.raises(AssertionError, match="check_op of tanh_wrong_in_float32_c"):
+            alt.check_op(tanh_f32, max_examples=5)
+    finally:
+        al.unregister("tanh_wrong_in_float32_c")
+
+
+def test_assert_gradients_close_refuses_integer_inputs():
+    with pytest.raises(ValueError, match="no floating-point input to check \\(inputs: int64\\)"):
+        alt.assert_gradients_close(lambda x: x**2, [1, -2])
+
+
+def test_assert_gradients_close_takes_zero_tolerances_as_given():
+    # atol=0 and rtol=0 were read as "the defaults" (``atol or ATOL``)
+    @al.register("tanh_off_by_1e7")
+    def tanh_off(x):
+        return np.tanh(x)
+
+    @tanh_off.vjp
+    def _(g, out, x):
+        return g * (1 - out**2) * (1 + 1e-7)
+
+    try:
+        alt.assert_gradients_close(tanh_off, [0.3, -0.6])  # within the default rtol of 1e-5
+        with pytest.raises(AssertionError, match="gradient of input 0"):
+            alt.assert_gradients_close(tanh_off, [0.3, -0.6], atol=0.0, rtol=0.0)
+    finally:
+        al.unregister("tanh_off_by_1e7")

@@ -26,7 +26,39 @@ def test_gradcheck_catches_a_wrong_rule_and_names_the_op_and_index():
         al.unregister("wrong_tanh_for_test")
 
 
-def test_gradcheck_passes_for_a_correct_function_and_warns_for_float32():
+def test_gradcheck_passes_for_a_correct_function_in_float64_and_float32():
     assert al.gradcheck(lambda x, y: al.cross_entropy(x, y), [np.ones((2, 3)), np.array([0, 2])])
-    with pytest.warns(UserWarning, match="float32"):
-        assert al.gradcheck(al.tanh, [np.array([0.5], dtype=np.float32)])
+    assert al.gradcheck(al.tanh, [np.array([0.5, -1.0], dtype=np.float32)])
+    assert al.gradcheck(al.softmax, [np.array([[0.5, -1.0, 2.0]], dtype=np.float32)])
+
+
+@pytest.fixture
+def tanh_wrong_in_float32():
+    """tanh whose rule is 3 times too large for float32 inputs only (found by a red team)."""
+
+    @al.register("tanh_wrong_in_float32")
+    def tanh_f32(x):
+        return np.tanh(x)
+
+    @tanh_f32.vjp
+    def _(g, out, x):
+        r = g * (1 - out**2)
+        return r * 3 if x.dtype == np.float32 else r
+
+    yield tanh_f32
+    al.unregister("tanh_wrong_in_float32")
+
+
+def test_a_rule_wrong_only_in_float32_fails_gradcheck(tanh_wrong_in_float32):
+    # finite differences are taken in float64, so before the float32 gradient was never seen
+    assert al.gradcheck(tanh_wrong_in_float32, [np.array([0.5, -1.0])])
+    with pytest.raises(al.GradcheckError, match=r"float32 input 0 at index \(0,\).*in float64"):
+        al.gradcheck(tanh_wrong_in_float32, [np.array([0.5, -1.0], dtype=np.float32)])
+
+
+@pytest.mark.parametrize("check", [al.gradcheck, al.gradgradcheck])
+@pytest.mark.parametrize("inputs", [[[1, -2]], [np.array([True])], []], ids=["int", "bool", "none"])
+def test_gradcheck_refuses_inputs_with_nothing_to_check(check, inputs):
+    # it returned True for a rule wrong by 3.5x: integer inputs are passed, not checked
+    with pytest.raises(ValueError, match="no floating-point input to check.*as floats"):
+        check(lambda *xs: xs[0] ** 2 if xs else al.tensor(0.0), inputs)

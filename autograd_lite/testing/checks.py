@@ -14,7 +14,8 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from ..gradcheck import GradcheckError, gradgradcheck, mismatches, numeric_vjp
+from ..gradcheck import GradcheckError, check_float32, gradgradcheck, mismatches, numeric_vjp
+from ..node import data_of
 from ..registry import Op, get_op
 from ..tensor import Tensor
 from .calls import Call
@@ -41,15 +42,24 @@ def assert_gradients_close(
 ) -> None:
     """Assert the engine's derivatives of ``f`` at ``inputs`` equal central differences.
 
-    Every floating-point input is checked, against a random upstream gradient (never all
-    ones, so a rule that ignores it fails). ``order=2`` checks second derivatives too. The
-    absolute tolerance grows by the finite differences' own rounding error, which scales
-    with the size of the output: about sum|g * f| * 1e-16 / eps.
+    Every floating-point input is checked (at least one must be), against a random upstream
+    gradient (never all ones, so a rule that ignores it fails); a float32 input at its float32
+    value in float64, and then its float32 gradient against that float64 one. ``order=2``
+    checks second derivatives too. The absolute tolerance grows by the finite differences'
+    own rounding error, which scales with the size of the output: about
+    sum|g * f| * 1e-16 / eps.
 
     >>> import autograd_lite as al
     >>> assert_gradients_close(lambda x, y: al.tanh(x) * y, [0.5, -1.0], [2.0, 3.0], order=2)
     """
     arrays_ = [np.array(x.data if isinstance(x, Tensor) else x, dtype=None) for x in inputs]
+    float32 = [i for i, a in enumerate(arrays_) if a.dtype.kind == "f" and a.dtype != np.float64]
+    if not any(a.dtype.kind == "f" for a in arrays_):
+        found = ", ".join(str(a.dtype) for a in arrays_) or "no inputs"
+        raise ValueError(
+            f"assert_gradients_close: no floating-point input to check (inputs: {found}); give "
+            "the inputs to differentiate as floats, e.g. [1.0, -2.0] rather than [1, -2]"
+        )
     arrays_ = [a.astype(np.float64) if a.dtype.kind == "f" else a for a in arrays_]
     tensors = [
         _leaf(a, x) if a.dtype.kind == "f" else a for a, x in zip(arrays_, inputs, strict=True)
@@ -60,7 +70,7 @@ def assert_gradients_close(
         out.backward(g)
 
     rounding = ROUNDING_MARGIN * np.abs(g * out.data).sum() * np.finfo(np.float64).eps / EPS
-    tolerance = (atol or ATOL) + rounding
+    tolerance = (ATOL if atol is None else atol) + rounding
     for i, t in enumerate(tensors):
         if not isinstance(t, Tensor):
             continue
@@ -72,7 +82,7 @@ def assert_gradients_close(
                 f"gradient of input {i} is a {type(analytic).__name__}, not a numpy array"
                 + (hint if isinstance(analytic, Tensor) else "")
             )
-        bad = mismatches(analytic, numeric, tolerance, rtol or RTOL)
+        bad = mismatches(analytic, numeric, tolerance, RTOL if rtol is None else rtol)
         if bad.any():
             j = tuple(int(k) for k in np.argwhere(bad)[0])
             largest = np.abs(analytic - numeric).max()
@@ -80,9 +90,13 @@ def assert_gradients_close(
                 f"gradient of input {i} at index {j}: analytic {analytic[j]!r}, "
                 f"numeric {numeric[j]!r} (largest difference {largest:.3g})"
             )
+    if float32:
+        check_float32(f, arrays_, float32, seed, who="assert_gradients_close")
     if order >= 2:
+        atol_2 = ATOL_2 if atol is None else atol
+        rtol_2 = RTOL_2 if rtol is None else rtol
         try:
-            gradgradcheck(f, arrays_, eps=EPS, atol=atol or ATOL_2, rtol=rtol or RTOL_2, seed=seed)
+            gradgradcheck(f, arrays_, eps=EPS, atol=atol_2, rtol=rtol_2, seed=seed)
         except GradcheckError as exc:
             raise AssertionError(str(exc)) from None
 
@@ -106,8 +120,9 @@ def check_op(
     of Tensors (a composite of ops).
 
     For each drawn call: the VJP of every float input matches central differences with a
-    random upstream gradient; neither the inputs nor the upstream gradient are mutated;
-    float32 inputs give float32 gradients; with ``order=2`` second derivatives match too.
+    random upstream gradient; the inputs are not mutated, and an op's rules write into none
+    of what they are given (g, out, the inputs); float32 inputs give float32 gradients that
+    agree with the float64 ones; with ``order=2`` second derivatives match too.
     Built-in ops draw their inputs from the project's op table; for another op or a
     function, give ``calls`` (a strategy of :class:`Call`) or let one- and two-input ones
     draw broadcastable float64 arrays from ``elements`` (default [-2, 2]).
@@ -147,32 +162,35 @@ def check_call(op: Callable[..., Any], call: Call, seed: int = 0, order: int = 1
     assert_gradients_close(f, *[call.args[i] for i in call.diff], order=order, seed=seed)
     for before, after in zip(frozen, call.args, strict=True):
         np.testing.assert_array_equal(before, after, err_msg=f"{_name(op)} mutated an input")
-    _check_float32(op, call)
+    if isinstance(op, Op):
+        _check_rules_write_nothing(op, call, seed)
+    diff_args = [np.asarray(call.args[i], dtype=np.float64) for i in call.diff]
+    positions = list(range(len(diff_args)))
+    check_float32(f, diff_args, positions, seed, who=f"check_op of {_name(op)}")
 
 
 def _name(op: Any) -> str:
     return str(getattr(op, "name", None) or getattr(op, "__name__", None) or repr(op))
 
 
-def _check_float32(op: Callable[..., Any], call: Call) -> None:
-    """float32 inputs give float32 gradients, and the upstream gradient is not mutated."""
-    args = [
-        Tensor(a.astype(np.float32), requires_grad=True) if i in call.diff else a
-        for i, a in enumerate(call.args)
-    ]
-    out = op(*args, **call.attrs)
-    if not out.requires_grad:
+def _check_rules_write_nothing(op: Op, call: Call, seed: int) -> None:
+    """Each rule of ``op``, called directly with read-only g, out and inputs, writes into none
+    of them (``Op.call_rule`` refuses a write). The engine cannot copy g for every rule: add
+    gives its one g to both of its inputs' rules, so a rule writing into g would change the
+    other input's gradient."""
+    args = [Tensor(a, requires_grad=True) if i in call.diff else a for i, a in enumerate(call.args)]
+    t = op(*args, **call.attrs)
+    if t.op is None:
         return
-    g = np.ones(out.shape, dtype=out.dtype) * 0.5
-    g_before = g.copy()
-    out.backward(g)
-    np.testing.assert_array_equal(g, g_before, err_msg=f"{_name(op)} mutated the upstream gradient")
-    for i in call.diff:
-        grad = args[i].grad
-        assert grad is not None and grad.dtype == np.float32, (
-            f"{_name(op)}: gradient of a float32 input {i} has dtype "
-            f"{None if grad is None else grad.dtype}"
-        )
+    g = _read_only(np.random.default_rng(seed).standard_normal(t.shape))
+    given = [_read_only(np.array(data_of(x))) for x in t.inputs]
+    for i in call.diff:  # extra=None: the rule recomputes the forward's extra, as local_jacobian
+        op.call_rule(i, g, _read_only(t.data.copy()), given, t.attrs, None)
+
+
+def _read_only(a: np.ndarray) -> np.ndarray:
+    a.flags.writeable = False
+    return a
 
 
 def _default_calls(
