@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import warnings
 from importlib import resources
 from pathlib import Path
 
@@ -173,6 +174,27 @@ def test_each_problem_in_a_user_file_has_its_message(tmp_path, arrays, message):
         data.load_npz(path)
     assert str(info.value).startswith(f"{path}: ")
     assert message in str(info.value)
+
+
+@pytest.mark.skipif(
+    np.finfo(np.longdouble).max <= np.finfo(np.float64).max, reason="longdouble is float64"
+)
+@pytest.mark.parametrize("sign", [1, -1])
+def test_wider_floats_beyond_float64_are_refused_without_a_warning(tmp_path, sign):
+    # a longdouble 1e400 was cast to inf with numpy's overflow warning, then called infinite
+    X = np.ones((4, 2), dtype=np.longdouble)
+    X[2, 1] = sign * np.longdouble(10) ** 400
+    path = tmp_path / "wide.npz"
+    np.savez(path, X=X, y=GOOD_Y)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(data.DataError) as info:
+            data.load_npz(path)
+    assert str(info.value).startswith(f"{path}: X holds values that do not fit float64 (")
+    assert "e+400 in row 2, column 1" in str(info.value)
+    X[2, 1] = np.longdouble(10) ** 100  # within float64: loaded, converted
+    np.savez(path, X=X, y=GOOD_Y)
+    assert data.load_npz(path)[0][2, 1] == 1e100
 
 
 @pytest.mark.parametrize(

@@ -1,10 +1,10 @@
 """Loading a user's own data set from a ``.npz`` file with arrays ``X`` and ``y``.
 
 Everything is checked before training starts, and each problem has its own message naming
-the file: X must be 2-D numbers without NaN or infinity and small enough to standardise,
-y integer labels 0..K-1 (2 <= K <= MAX_CLASSES), one per row of X. The file is read with
-pickle disabled, so it cannot run code, and its declared sizes are checked before anything
-is read (:mod:`autograd_lite.archives`).
+the file: X must be 2-D numbers without NaN or infinity, within float64's range and small
+enough to standardise, y integer labels 0..K-1 (2 <= K <= MAX_CLASSES), one per row of X.
+The file is read with pickle disabled, so it cannot run code, and its declared sizes are
+checked before anything is read (:mod:`autograd_lite.archives`).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ MAX_CLASSES = 1_000  # the largest label is at most MAX_CLASSES - 1
 # Standardisation squares each value's distance from the mean; above about 1e154 that
 # overflows float64 to an infinite spread, and every feature would become 0.
 MAX_MAGNITUDE = 1e150
+FLOAT64_MAX = float(np.finfo(np.float64).max)
 
 
 class DataError(ValueError):
@@ -43,11 +44,12 @@ def load_npz(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
         raise DataError(f"{path}: X must be 2-D (samples, features), got shape {X.shape}")
     if X.dtype.kind not in "biuf":
         raise DataError(f"{path}: X must hold numbers, got dtype {X.dtype}")
-    X = X.astype(np.float64)
-    bad = ~np.isfinite(X)
+    bad = ~np.isfinite(X)  # in X's own dtype, before the cast can overflow
     if bad.any():
         row = int(np.flatnonzero(bad.any(axis=1))[0])
         raise DataError(f"{path}: X holds NaN or infinite values (first in row {row})")
+    _check_fits_float64(path, X)
+    X = X.astype(np.float64)
     huge = np.abs(X) > MAX_MAGNITUDE
     if huge.any():
         row, column = (int(i[0]) for i in np.nonzero(huge))
@@ -73,6 +75,22 @@ def load_npz(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
     if high < 1:
         raise DataError(f"{path}: y needs at least two classes (labels 0 and 1), found only 0")
     return X, y
+
+
+def _check_fits_float64(path: Path, X: np.ndarray) -> None:
+    """A DataError for values of a wider float (longdouble) beyond float64's range, which
+    the cast would turn into infinities with numpy's overflow warning."""
+    if X.dtype.kind != "f" or np.finfo(X.dtype).max <= FLOAT64_MAX:
+        return
+    beyond = np.abs(X) > FLOAT64_MAX
+    if beyond.any():
+        row, column = (int(i[0]) for i in np.nonzero(beyond))
+        value = np.format_float_scientific(X[row, column], precision=2, trim="-")
+        raise DataError(
+            f"{path}: X holds values that do not fit float64 ({value} in row {row}, column "
+            f"{column}, of dtype {X.dtype}; float64 holds at most {FLOAT64_MAX:.3g} in "
+            "absolute value): rescale the features"
+        )
 
 
 def _read(path: Path) -> tuple[np.ndarray, np.ndarray]:
