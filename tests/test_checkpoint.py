@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import re
+import warnings
+import zipfile
+
 import numpy as np
 import pytest
 
@@ -124,3 +128,93 @@ def test_an_interrupted_save_leaves_the_earlier_file_intact(tmp_path, monkeypatc
     nn.load(restored, path)
     assert_same_parameters(restored, earlier)
     assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]  # the temporary is removed
+
+
+@pytest.mark.parametrize(
+    "array",
+    [
+        np.full((5, 4), "a"),
+        np.zeros((5, 4), dtype=[("a", "f8")]),
+        np.zeros((5, 4), dtype="datetime64[s]"),
+        np.zeros((5, 4), dtype="timedelta64[s]"),
+        np.ones((5, 4)) * (1 + 2j),
+        np.full((5, 4), np.nan + 1j),
+    ],
+    ids=["string", "structured", "datetime", "timedelta", "complex", "complex nan"],
+)
+def test_an_entry_that_is_not_real_numbers_is_named_with_its_dtype(tmp_path, array):
+    """numpy's isfinite ran first and raised its own TypeError for strings, records, dates."""
+    path = tmp_path / "model.npz"
+    np.savez(path, **{**make_net(0).state_dict(), "W1": array})
+    net = make_net(1)
+    before = net.state_dict()
+    with pytest.raises(nn.CheckpointError) as info:
+        nn.load(net, path, allow_nonfinite=True)
+    assert str(info.value) == (
+        f"checkpoint {path}: W1 holds {array.dtype} values; a checkpoint holds real numbers "
+        "(bool, integer or floating point)"
+    )
+    with pytest.raises(nn.CheckpointError, match=re.escape(f"W1 holds {array.dtype} values")):
+        nn.load(net, path)
+    for name, p in net.named_parameters():
+        np.testing.assert_array_equal(p.data, before[name])
+
+
+def float32_net(seed: int) -> nn.ThreeLayerNet:
+    net = make_net(seed)
+    for p in net.parameters():
+        p.data = p.data.astype(np.float32)
+    return net
+
+
+@pytest.mark.parametrize("value", [1e300, -3.5e38, 1e39])
+@pytest.mark.parametrize("allow_nonfinite", [False, True])
+def test_values_that_overflow_the_parameters_dtype_are_refused(tmp_path, value, allow_nonfinite):
+    """1e300 loaded into a float32 parameter became inf with only numpy's warning."""
+    path = tmp_path / "model.npz"
+    state = make_net(0).state_dict()
+    state["b2"][1] = value
+    np.savez(path, **state)
+    net = float32_net(1)
+    before = net.state_dict()
+    with warnings.catch_warnings(), pytest.raises(nn.CheckpointError) as info:
+        warnings.simplefilter("error")  # numpy's overflow warning was all there was
+        nn.load(net, path, allow_nonfinite=allow_nonfinite)
+    assert str(info.value) == (
+        f"checkpoint {path}: b2 holds 1 value(s) beyond the range of the parameter's dtype "
+        f"float32 (largest magnitude {float(np.abs(state['b2']).max()):g}, float32 holds up to "
+        f"{float(np.finfo(np.float32).max):g})"
+    )
+    for name, p in net.named_parameters():
+        np.testing.assert_array_equal(p.data, before[name])
+        assert p.data.dtype == np.float32
+
+
+def test_large_values_that_fit_the_parameters_dtype_load(tmp_path):
+    path = tmp_path / "model.npz"
+    state = make_net(0).state_dict()
+    state["b2"][:] = [1e300, -1e300, 3.4e38]
+    np.savez(path, **state)
+    wide = make_net(1)
+    nn.load(wide, path)
+    np.testing.assert_array_equal(wide.b2.data, [1e300, -1e300, 3.4e38])
+    state["b2"][:] = [3.4e38, -3.4e38, np.inf]
+    np.savez(path, **state)
+    narrow = float32_net(1)
+    nn.load(narrow, path, allow_nonfinite=True)  # an inf saved is an inf loaded
+    assert narrow.b2.data.dtype == np.float32 and np.isinf(narrow.b2.data[2])
+    assert np.isfinite(narrow.b2.data[:2]).all()
+
+
+def test_a_record_nested_too_deeply_is_refused(tmp_path):
+    """json's RecursionError escaped read_record (a training.json 100,000 lists deep)."""
+    path = tmp_path / "model.npz"
+    deep = b"[" * 100_000 + b"]" * 100_000
+    path.write_bytes(checkpoint.archive_bytes(make_net(0).state_dict(), None))
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr(checkpoint.RECORD, deep)
+    with pytest.raises(nn.CheckpointError) as info:
+        checkpoint.read_record(path)
+    assert str(info.value) == (
+        f"checkpoint {path}: its training.json is nested too deeply to be a record"
+    )

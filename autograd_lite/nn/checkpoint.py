@@ -7,7 +7,8 @@ in one atomic step, commits the weights and what is known about them together. I
 through the atomic writer of :mod:`autograd_lite.atomic_files` and read through
 :mod:`autograd_lite.archives` (pickle disabled, declared sizes checked first), so a checkpoint
 can neither be left half-written nor run code nor exhaust memory when loaded. Weights that
-are NaN or infinite are refused unless asked for.
+are not real numbers, or too large for the parameter's dtype, are refused; those that are NaN
+or infinite are refused unless asked for.
 """
 
 from __future__ import annotations
@@ -72,23 +73,37 @@ def load(module: Module, path: str | os.PathLike[str], *, allow_nonfinite: bool 
     Raises :class:`CheckpointError` naming the path and the problem: no such file, not a
     ``.npz`` file (truncated or corrupt), larger than the limit of
     :func:`~autograd_lite.archives.read_npz`, entries that are missing, unexpected or of the
-    wrong shape for this module, or weights that are NaN or infinite (a diverged run; pass
-    ``allow_nonfinite=True`` to load them on purpose). The module is unchanged when it raises.
+    wrong shape for this module, entries that are not real numbers (strings, records, dates,
+    complex numbers: bool, integer and floating point are read), weights that are NaN or
+    infinite (a diverged run; pass ``allow_nonfinite=True`` to load them on purpose), or
+    values too large for the parameter's dtype (1e300 for a float32 parameter would become
+    inf; refused even with ``allow_nonfinite``). The module is unchanged when it raises.
     """
     path = Path(path)
     if not path.is_file():
         problem = "is a directory" if path.is_dir() else "does not exist"
         raise CheckpointError(f"checkpoint {path} {problem}")
     state = _read_arrays(path)
+    for name, array in state.items():
+        if array.dtype.kind not in "biuf":
+            raise CheckpointError(
+                f"checkpoint {path}: {name} holds {array.dtype} values; a checkpoint holds "
+                "real numbers (bool, integer or floating point)"
+            )
     if not allow_nonfinite:
         for name, array in state.items():
-            bad = int(np.size(array) - np.count_nonzero(np.isfinite(array)))
-            if array.dtype.kind in "fc" and bad:
+            bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+            if bad:
                 raise CheckpointError(
                     f"checkpoint {path}: {name} holds {bad:,} NaN or infinite value(s) of "
                     f"{array.size:,} (a diverged run?); pass allow_nonfinite=True to load "
                     "them anyway"
                 )
+    targets: dict[str, Any] = dict(module.named_parameters())
+    targets.update(module.named_buffers())
+    for name, array in state.items():
+        if name in targets:
+            _check_fits_dtype(path, name, array, np.dtype(targets[name].dtype))
     try:
         module.load_state_dict(state)
     except ValueError as exc:
@@ -96,7 +111,11 @@ def load(module: Module, path: str | os.PathLike[str], *, allow_nonfinite: bool 
 
 
 def read_record(path: str | os.PathLike[str]) -> Any:
-    """The training record saved with the checkpoint at ``path``, or None if it has none."""
+    """The training record saved with the checkpoint at ``path``, or None if it has none.
+
+    Raises :class:`CheckpointError` naming the path when the record cannot be read: over
+    16 MiB, not JSON, or nested too deeply for the JSON reader (lists in lists thousands deep).
+    """
     try:
         with zipfile.ZipFile(path) as archive:
             if RECORD not in archive.namelist():
@@ -104,10 +123,31 @@ def read_record(path: str | os.PathLike[str]) -> Any:
             if archive.getinfo(RECORD).file_size > 2**24:
                 raise CheckpointError(f"checkpoint {path}: its {RECORD} is over 16 MiB")
             return json.loads(archive.read(RECORD))
+    except RecursionError:
+        raise CheckpointError(
+            f"checkpoint {path}: its {RECORD} is nested too deeply to be a record"
+        ) from None
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         if isinstance(exc, CheckpointError):
             raise
         raise CheckpointError(f"checkpoint {path}: cannot read its {RECORD}: {exc}") from None
+
+
+def _check_fits_dtype(path: Path, name: str, array: np.ndarray, dtype: np.dtype) -> None:
+    """Refuse finite values of ``array`` that would become infinite in ``dtype`` (1e300 in a
+    float32 parameter), which numpy's cast does with only a warning."""
+    if dtype.kind != "f" or array.dtype.kind not in "iuf":
+        return
+    with np.errstate(over="ignore"):
+        overflow = np.isinf(array.astype(dtype)) & np.isfinite(array)
+    count = int(np.count_nonzero(overflow))
+    if count:
+        largest = float(np.abs(array[overflow]).max())
+        raise CheckpointError(
+            f"checkpoint {path}: {name} holds {count:,} value(s) beyond the range of the "
+            f"parameter's dtype {dtype} (largest magnitude {largest:g}, {dtype} holds up to "
+            f"{float(np.finfo(dtype).max):g})"
+        )
 
 
 def _read_arrays(path: Path) -> dict[str, np.ndarray]:
