@@ -199,7 +199,8 @@ def test_step_does_not_record_even_when_grad_mode_is_on():
         (lambda: optim.Adam([param([1.0])], weight_decay=-1), "weight_decay"),
         (lambda: optim.SGD([param([1.0])], lr=0.1, nesterov=True), "needs a momentum"),
         (lambda: optim.AdamW([param([1.0])], weight_decay=-1), "weight_decay"),
-        (lambda: optim.RMSprop([param([1.0])], alpha=1.0), "alpha and momentum"),
+        (lambda: optim.RMSprop([param([1.0])], alpha=1.0), "alpha must lie in"),
+        (lambda: optim.RMSprop([param([1.0])], momentum=1.0), "momentum must lie in"),
     ],
 )
 def test_bad_settings_are_refused(make, message):

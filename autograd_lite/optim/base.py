@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor
+from . import settings
 
 STATE_KEYS = ("type", "hyperparameters", "counters", "shapes", "state")
 
@@ -35,6 +36,7 @@ class Optimizer:
     _buffers: tuple[str, ...] = ()  # attributes holding a list: one array per parameter
     _optional_buffers: tuple[str, ...] = ()  # those whose entries may be None (not yet made)
     _counts: tuple[str, ...] = ()  # attributes holding a list: one int >= 0 per parameter
+    _nonnegative_buffers: tuple[str, ...] = ()  # those that are means of squares, never < 0
 
     def __init__(self, params: Iterable[Tensor], lr: float, weight_decay: float) -> None:
         self.params = list(params)
@@ -46,13 +48,20 @@ class Optimizer:
                     f"{type(self).__name__}: parameter {i} ({getattr(p, 'name', None) or p!r}) "
                     "is not a Tensor with requires_grad=True"
                 )
-        name = type(self).__name__
-        if not lr > 0:
-            raise ValueError(f"{name}: the learning rate must be > 0, got {lr}")
-        if not weight_decay >= 0:
-            raise ValueError(f"{name}: weight_decay must be >= 0, got {weight_decay}")
+        self._check_hyperparameters({"lr": lr, "weight_decay": weight_decay})
         self.lr = lr
         self.weight_decay = weight_decay
+
+    def _check_hyperparameters(self, values: Mapping[str, Any], loading: bool = False) -> None:
+        """Raise a ValueError naming the first of ``values`` (settings by name) this optimizer
+        refuses, with :func:`.settings.check`. The constructor and :meth:`load_state_dict`
+        both check here (``loading`` names the state's entry), so they refuse the same."""
+        for key, value in values.items():
+            try:
+                settings.check(key, value, values)
+            except ValueError as exc:
+                where = f"the state's hyperparameters.{key}: " if loading else ""
+                raise ValueError(f"{type(self).__name__}: {where}{exc}") from None
 
     def zero_grad(self) -> None:
         """Forget every parameter's gradient (set ``.grad`` to None)."""
@@ -101,7 +110,11 @@ class Optimizer:
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Take a state :meth:`state_dict` gave (copying its arrays), hyperparameters included,
         as torch does. Raises ValueError, changing nothing, when it is another optimizer's, is
-        for other parameters (their number or shapes), or lacks or adds an entry."""
+        for other parameters (their number or shapes), or lacks or adds an entry; when a
+        hyperparameter is one the constructor refuses (the same check: lr -1, NaN or inf,
+        betas of 1, eps <= 0, ...); or when a buffer is not of its parameter's dtype and
+        shape, is NaN or infinite, or is negative where it is a mean of squares (Adam's
+        ``v``, RMSprop's ``square_avg``)."""
         per_parameter = self._checked(state)
         for key, value in state["hyperparameters"].items():
             setattr(self, key, tuple(value) if isinstance(value, list) else value)
@@ -158,6 +171,7 @@ class Optimizer:
                         f"{name}: the state's {key} is {value!r}, which cannot replace "
                         f"{getattr(self, key)!r}"
                     )
+        self._check_hyperparameters(state["hyperparameters"], loading=True)
 
     def _parameter_state(self, i: int, shape: Any, entry: Mapping[str, Any]) -> dict[str, Any]:
         """Parameter ``i``'s buffers (copied, None where not made) and counts (ints) from its
@@ -176,24 +190,41 @@ class Optimizer:
         checked: dict[str, Any] = {}
         for buffer in self._buffers:
             array = entry.get(buffer)
-            if array is not None and (
-                np.shape(array) != p.shape or np.asarray(array).dtype.kind not in "fc"
-            ):
-                raise ValueError(
-                    f"{name}: the state's {buffer} of {what} is {np.asarray(array).dtype} "
-                    f"of shape {np.shape(array)}; the parameter is {p.data.dtype} of "
-                    f"shape {p.shape}"
-                )
+            if array is not None:
+                problem = self._buffer_problem(buffer, np.asarray(array), p)
+                if problem:
+                    entry_name = f"state.{i}.{buffer}"
+                    raise ValueError(f"{name}: {entry_name}, the {buffer} of {what}, {problem}")
             checked[buffer] = None if array is None else np.array(array, copy=True)
         for count in self._counts:
             value = entry[count]
             if not _is_count(value):
                 raise ValueError(
-                    f"{name}: the state's {count} of {what} is {np.asarray(value)} (a count: "
-                    "an integer >= 0, or a 0-d integer array)"
+                    f"{name}: state.{i}.{count}, the {count} of {what}, is {np.asarray(value)}; "
+                    "it must be a count: an integer >= 0, or a 0-d integer array"
                 )
             checked[count] = int(value)
         return checked
+
+    def _buffer_problem(self, buffer: str, array: np.ndarray, p: Tensor) -> str | None:
+        """What is wrong with ``array`` as the ``buffer`` of parameter ``p``: its dtype or
+        shape is not the parameter's, it is not finite, or it is negative where the buffer is
+        a mean of squares. None if nothing is."""
+        if array.shape != p.shape or array.dtype != p.data.dtype:
+            return (
+                f"is {array.dtype} of shape {array.shape}; it must be the parameter's dtype and "
+                f"shape, {p.data.dtype} of shape {p.shape}"
+            )
+        bad = int(array.size - np.count_nonzero(np.isfinite(array)))
+        if bad:
+            return f"holds {bad:,} NaN or infinite value(s) of {array.size:,}; it must be finite"
+        negative = int(np.count_nonzero(array < 0)) if buffer in self._nonnegative_buffers else 0
+        if negative:
+            return (
+                f"holds {negative:,} negative value(s), the least {array.min()}; it must be "
+                ">= 0 (a running mean of squared gradients)"
+            )
+        return None
 
 
 def _plain(value: Any) -> Any:

@@ -45,10 +45,7 @@ class SGD(Optimizer):
         nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        if not 0 <= momentum < 1:
-            raise ValueError(f"SGD: momentum must be in [0, 1), got {momentum}")
-        if nesterov and not momentum:
-            raise ValueError("SGD: nesterov=True needs a momentum > 0, as in torch")
+        self._check_hyperparameters({"momentum": momentum, "nesterov": nesterov})
         self.momentum = momentum
         self.nesterov = nesterov
         self.velocity: list[np.ndarray | None] = [None] * len(self.params)
@@ -91,6 +88,7 @@ class Adam(Optimizer):
 
     _hyperparameters = ("lr", "betas", "eps", "weight_decay")
     _buffers = ("m", "v")
+    _nonnegative_buffers = ("v",)
     _counts = ("t",)
 
     def __init__(
@@ -102,10 +100,7 @@ class Adam(Optimizer):
         weight_decay: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        if not all(0 <= b < 1 for b in betas):
-            raise ValueError(f"Adam: betas must lie in [0, 1), got {betas}")
-        if not eps > 0:
-            raise ValueError(f"Adam: eps must be > 0, got {eps}")
+        self._check_hyperparameters({"betas": betas, "eps": eps})
         self.betas = betas
         self.eps = eps
         self.t = [0] * len(self.params)  # the steps each parameter has taken
@@ -147,8 +142,7 @@ class AdamW(Adam):
         weight_decay: float = 0.01,
     ) -> None:
         super().__init__(params, lr, betas, eps, 0.0)
-        if not weight_decay >= 0:
-            raise ValueError(f"AdamW: weight_decay must be >= 0, got {weight_decay}")
+        self._check_hyperparameters({"decoupled_decay": weight_decay})
         self.decoupled_decay = weight_decay
 
     @no_grad()
@@ -168,6 +162,7 @@ class RMSprop(Optimizer):
 
     _hyperparameters = ("lr", "alpha", "eps", "weight_decay", "momentum")
     _buffers = ("square_avg", "buffer")
+    _nonnegative_buffers = ("square_avg",)
 
     def __init__(
         self,
@@ -179,12 +174,7 @@ class RMSprop(Optimizer):
         momentum: float = 0.0,
     ) -> None:
         super().__init__(params, lr, weight_decay)
-        if not 0 <= alpha < 1 or not 0 <= momentum < 1:
-            raise ValueError(
-                f"RMSprop: alpha and momentum must lie in [0, 1), got {alpha}, {momentum}"
-            )
-        if not eps > 0:
-            raise ValueError(f"RMSprop: eps must be > 0, got {eps}")
+        self._check_hyperparameters({"alpha": alpha, "eps": eps, "momentum": momentum})
         self.alpha, self.eps, self.momentum = alpha, eps, momentum
         self.square_avg = [np.zeros_like(p.data) for p in self.params]
         self.buffer = [np.zeros_like(p.data) for p in self.params]

@@ -82,8 +82,13 @@ def load_state(
     Raises :class:`~autograd_lite.nn.CheckpointError` naming the path and the problem: no
     such file, not a readable ``.npz``, not an optimizer's state (a module checkpoint), the
     state of another kind of optimizer or scheduler, or for other parameters (their number or
-    shapes), or of a version this does not read. The optimizer and the scheduler are unchanged
-    when it raises. A version 1 file's one step count ``t`` is given to every parameter.
+    shapes), or of a version this does not read; a hyperparameter the optimizer's constructor
+    refuses (checked by the same function: lr <= 0, NaN or inf, betas outside [0, 1), eps <= 0,
+    ...); a buffer (``state.<i>.m``, ...) not of its parameter's dtype and shape, NaN or
+    infinite, or negative where it is a mean of squares (Adam's ``v``, RMSprop's
+    ``square_avg``); a ``training.json`` that is not JSON or nested too deeply. The optimizer
+    and the scheduler are unchanged when it raises. A version 1 file's one step count ``t`` is
+    given to every parameter.
     """
     if scheduler is not None and scheduler.optimizer is not optimizer:
         raise ValueError(f"load_state: the {type(scheduler).__name__} sets another optimizer's lr")
