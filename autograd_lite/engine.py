@@ -234,7 +234,13 @@ def _seed(output: Node, grad: Any, create_graph: bool) -> Any:
     else:
         seed = grad.data if isinstance(grad, Node) and not create_graph else grad
         if not isinstance(seed, Node):
-            seed = np.array(seed, dtype=output.dtype)
+            seed = np.array(seed)
+            if seed.dtype.kind not in "fiu":  # numpy would read "1.5" as 1.5, drop 2j
+                raise TypeError(
+                    f"backward(): grad has dtype {seed.dtype}; it must hold real numbers "
+                    f"(an array of the output's shape {output.shape}, a float or an int)"
+                )
+            seed = seed.astype(output.dtype)
         if seed.shape != output.shape:
             raise ValueError(
                 f"backward(): grad has shape {seed.shape} but the output has shape "

@@ -41,6 +41,18 @@ def test_backward_with_a_grad_of_the_wrong_shape():
         (leaf(2) * 2).backward(np.ones(3))
 
 
+@pytest.mark.parametrize(
+    "grad", ["1.5", np.array(["1.5", "2"]), 1 + 2j, np.array([True, False]), None], ids=repr
+)
+def test_backward_refuses_a_grad_that_is_not_real_numbers(grad):
+    # a numeric string was read as its number, and complex lost its imaginary part with only
+    # numpy's ComplexWarning (torch refuses both)
+    out = leaf(2) * 2
+    grad = np.array([None, None]) if grad is None else grad
+    with pytest.raises(TypeError, match=r"backward\(\): grad has dtype .*real numbers"):
+        out.backward(grad)
+
+
 def test_backward_on_a_tensor_that_does_not_require_grad():
     with pytest.raises(RuntimeError, match="does not require grad"):
         al.tensor([1.0]).sum().backward()
