@@ -72,6 +72,11 @@ def refusal(code: int, out: str, err: str) -> str:
             "99999999999999999999...(5,000 characters) is more than the limit",
         ),
         (["sum(x)", "--shape", "x=\u00b2"], "--shape x=\u00b2: DIMS are sizes joined by x"),
+        (  # was "DIMS are sizes joined by x", which they are
+            ["sum(x)", "--shape", "x=" + "x".join(["1"] * 34)],
+            "--shape x=1x1x1x1x1x1x1x1x1x...(69 characters): 34 dimensions, more than the "
+            "limit of 32",
+        ),
         (["x ** 100.0000001"], "the exponent 100.0000001 is too large (at most 100)"),
         (
             ["9 ** 9 ** 2"],

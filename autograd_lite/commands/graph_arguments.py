@@ -32,11 +32,14 @@ autograd-lite graph --list-ops lists the ops and their attributes.
 Anything else is refused before anything runs. Limits, priced from the shapes before
 anything runs: {limit:,} elements for an input, any result or any gradient, {total:,} for
 all the arrays of the expression together, {work:.0e} floating-point operations with the
-gradients, exponents up to {exponent}, {length:,} characters. An EXPR that starts with -
-needs -- before it when it has no space: autograd-lite graph -- -x
+gradients, {dims} dimensions for an input, exponents up to {exponent}, {length:,} characters.
+An EXPR that starts with - needs -- before it when it has no space: autograd-lite graph -- -x
 """
 
 DEFAULT_TIMEOUT = 30.0  # seconds of wall-clock time for one run
+# numpy 2 allows 64 dimensions, but some of its functions (np.broadcast, iterating over
+# a.flat) still stop at 32
+MAX_DIMS = 32
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -46,6 +49,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         limit=expr.MAX_ELEMENTS,
         total=expr.MAX_TOTAL_ELEMENTS,
         work=expr.MAX_WORK,
+        dims=MAX_DIMS,
         exponent=expr.MAX_EXPONENT,
         length=expr.MAX_LENGTH,
     )
@@ -144,8 +148,13 @@ def parse_shapes(
         if name in shapes:
             raise UsageError(f"--shape {_short(spec)}: {name} was given a shape twice")
         parts = [p.strip() for p in dims.replace(",", "x").split("x")] if dims.strip() else []
-        if not all(p.isascii() and p.isdigit() for p in parts) or len(parts) > 32:
+        if not all(p.isascii() and p.isdigit() for p in parts):
             raise UsageError(f"--shape {_short(spec)}: DIMS are sizes joined by x, for example 3x4")
+        if len(parts) > MAX_DIMS:
+            raise UsageError(
+                f"--shape {_short(spec)}: {len(parts)} dimensions, more than the limit of "
+                f"{MAX_DIMS}"
+            )
         too_long = [p for p in parts if len(p.lstrip("0")) > len(str(expr.MAX_ELEMENTS))]
         if too_long or any(int(p) > expr.MAX_ELEMENTS for p in parts):
             raise UsageError(
