@@ -36,6 +36,14 @@ def test_tensors_with_elements_draws_from_them_without_warnings():
     assert drawn and all(((t.data >= 5.0) & (t.data <= 6.0)).all() for t in drawn)
 
 
+def test_tensors_of_an_integer_dtype_draw_integers():
+    # hypothesis refused: the default float elements (1.5) are not int64
+    drawn = _draw_without_warnings(lambda: tensors(shape=(3,), dtype=np.int64, requires_grad=False))
+    assert drawn and all(t.dtype == np.int64 and (np.abs(t.data) <= 2).all() for t in drawn)
+    drawn = _draw_without_warnings(lambda: tensors(shape=(2,), dtype=bool, requires_grad=False))
+    assert drawn and all(t.dtype == np.bool_ for t in drawn)
+
+
 def test_broadcastable_pairs_with_elements_draws_from_them_without_warnings():
     drawn = _draw_without_warnings(lambda: broadcastable_pairs(elements=st.floats(-9.0, -8.0)))
     assert drawn and all(((a >= -9.0) & (a <= -8.0)).all() for pair in drawn for a in pair)

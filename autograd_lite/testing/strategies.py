@@ -29,7 +29,8 @@ def tensors(
     requires_grad: bool = True,
 ) -> st.SearchStrategy[Tensor]:
     """Tensors of ``shape`` (a tuple, or a strategy of shapes; default up to 3-D, sides up
-    to 3) with finite elements in [-2, 2] by default.
+    to 3) with finite elements in [-2, 2] by default (integers for an integer ``dtype``,
+    which a Tensor that requires grad holds as float64).
 
     >>> from hypothesis import given
     >>> @given(tensors(shape=(2, 3)))
@@ -40,6 +41,9 @@ def tensors(
     shapes = shape if isinstance(shape, st.SearchStrategy) else st.just(shape)
     if shape is None:
         shapes = hnp.array_shapes(min_dims=0, max_dims=3, min_side=1, max_side=3)
+    kind = np.dtype(dtype).kind
+    if elements is None and kind in "iub":
+        elements = st.booleans() if kind == "b" else st.integers(-2, 2)
     values = shapes.flatmap(lambda s: hnp.arrays(dtype, s, elements=_or_safe(elements)))
     return values.map(lambda a: Tensor(a, requires_grad=requires_grad))
 
