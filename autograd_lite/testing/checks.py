@@ -125,7 +125,8 @@ def check_op(
     agree with the float64 ones; with ``order=2`` second derivatives match too.
     Built-in ops draw their inputs from the project's op table; for another op or a
     function, give ``calls`` (a strategy of :class:`Call`) or let one- and two-input ones
-    draw broadcastable float64 arrays from ``elements`` (default [-2, 2]).
+    draw broadcastable float64 arrays from ``elements`` (default [-2, 2]); those draws leave
+    the attributes (``axis``, ...) at their defaults, so draw other values with ``calls``.
 
     >>> import numpy as np, autograd_lite as al
     >>> @al.register("softplus_example")
