@@ -280,3 +280,23 @@ def test_complex_numbers_are_refused_in_one_line(call):
     t = al.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(TypeError, match=r"complex numbers are not supported \(inputs of dtype"):
         call(t)
+
+
+def test_a_moving_function_numpy_refuses_names_the_function_and_the_shapes():
+    # numpy's bare "array split does not result in an equal division" named no function
+    x = al.tensor(np.arange(5.0), requires_grad=True)
+    with pytest.raises(
+        ValueError,
+        match=r"^numpy\.split: inputs of shape \(5,\): array split does not result in an "
+        r"equal division; np\.array_split cuts parts of unequal sizes$",
+    ):
+        np.split(x, 2)
+    with pytest.raises(ValueError, match=r"^numpy\.vsplit: inputs of shape \(5,\): vsplit only"):
+        np.vsplit(x, 1)
+    with pytest.raises(np.exceptions.AxisError, match=r"^numpy\.roll: inputs of shape \(5,\)"):
+        np.roll(x, 1, axis=3)
+    with pytest.raises(ValueError, match=r"^numpy\.hstack: inputs of shape \(5,\) and \(2, 2\)"):
+        np.hstack([x, al.tensor(np.ones((2, 2)))])
+    with pytest.raises(ValueError, match=r"^numpy\.append: inputs of shape \(5,\) and \(2, 2\)"):
+        np.append(x, np.ones((2, 2)), axis=0)
+    assert [p.shape for p in np.array_split(x, 2)] == [(3,), (2,)]

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import numpy as np
 
+from ..op_errors import op_error
 from .elementwise import subtract, where
 from .reduce import sum_
 from .shape import concatenate, getitem, reshape
@@ -27,29 +28,44 @@ def _numbers(shape: tuple[int, ...], start: int = 0) -> np.ndarray:
     return np.arange(start, start + math.prod(shape)).reshape(shape)
 
 
+def _on_numbers(
+    func: Callable[..., Any], numbers: Any, *args: Any, name: str | None = None, **kwargs: Any
+) -> Any:
+    """numpy's ``func`` run on element numbers; its error led by its name and the shapes."""
+    try:
+        return func(numbers, *args, **kwargs)
+    except (ValueError, TypeError, IndexError) as exc:
+        arrays = numbers if isinstance(numbers, list) else [numbers]
+        error = op_error(f"numpy.{name or func.__name__}", arrays, exc)
+        if "equal division" in str(exc):
+            raise ValueError(f"{error}; np.array_split cuts parts of unequal sizes") from None
+        raise error from None
+
+
 def rearranged(func: Callable[..., Any], x: Any, *args: Any, **kwargs: Any) -> Any:
     """``func(x, *args, **kwargs)`` for a numpy function that only moves or copies elements,
     as a gather from ``x`` (recorded as reshape and getitem)."""
-    index = np.asarray(func(_numbers(np.shape(x)), *args, **kwargs))
+    index = np.asarray(_on_numbers(func, _numbers(np.shape(x)), *args, **kwargs))
     return getitem(reshape(x, shape=(-1,)), index=index)
 
 
-def _joined(func: Callable[..., Any], arrays: Sequence[Any], **kwargs: Any) -> Any:
+def _joined(
+    func: Callable[..., Any], arrays: Sequence[Any], name: str | None = None, **kwargs: Any
+) -> Any:
     """``func(arrays, ...)`` for a numpy function that joins arrays (hstack, append, ...)."""
     arrays = list(arrays)
     starts = np.cumsum([0] + [math.prod(np.shape(a)) for a in arrays])
     numbers = [_numbers(np.shape(a), int(s)) for a, s in zip(arrays, starts, strict=False)]
-    index = np.asarray(func(numbers, **kwargs))
+    index = np.asarray(_on_numbers(func, numbers, name=name, **kwargs))
     flat = concatenate(*[reshape(a, shape=(-1,)) for a in arrays], axis=0)
     return getitem(flat, index=index)
 
 
 def _parts(func: Callable[..., Any], x: Any, *args: Any, **kwargs: Any) -> list[Any]:
     """``func(x, ...)`` for a numpy function that cuts an array into a list of parts."""
+    parts = _on_numbers(func, _numbers(np.shape(x)), *args, **kwargs)
     flat = reshape(x, shape=(-1,))
-    return [
-        getitem(flat, index=np.asarray(p)) for p in func(_numbers(np.shape(x)), *args, **kwargs)
-    ]
+    return [getitem(flat, index=np.asarray(p)) for p in parts]
 
 
 def _each(func: Callable[..., Any], *arrays: Any) -> Any:
@@ -96,7 +112,7 @@ def trace(a: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
 
 def append(arr: Any, values: Any, axis: Any = None) -> Any:
     """``np.append``: ``values`` after ``arr`` (both flattened when axis is None)."""
-    return _joined(lambda n: np.append(n[0], n[1], axis=axis), [arr, values])
+    return _joined(lambda n: np.append(n[0], n[1], axis=axis), [arr, values], name="append")
 
 
 def meshgrid(
