@@ -134,12 +134,18 @@ def save_data(path: Path, X: np.ndarray, y: np.ndarray) -> Path:
 
 def test_features_too_large_to_standardise_are_refused(tmp_path):
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((100, 2)) * 1e300
+    X = rng.standard_normal((100, 2))
+    X[3, 1] = -1.2e308  # its distance from the mean would overflow
     y = (X[:, 0] > 0).astype(int)
     path = save_data(tmp_path / "huge.npz", X, y)
     with pytest.raises(data.DataError, match="too large to standardise") as info:
         data.load_npz(path)
-    assert "at most 1e+150 in absolute value" in str(info.value)
+    assert "(-1.2e+308 in row 3; at most 9.0e+307 in absolute value)" in str(info.value)
+    # features of scale 1e300 are standardised (they were refused over 1e150)
+    X = rng.standard_normal((100, 2)) * 1e300
+    X_loaded, _ = data.load_npz(save_data(tmp_path / "large.npz", X, y))
+    standardised = data.Standardizer().fit(X_loaded).transform(X_loaded)
+    np.testing.assert_allclose(standardised, (X / 1e300 - (X / 1e300).mean(0)) / (X / 1e300).std(0))
 
 
 @pytest.mark.parametrize(
@@ -192,7 +198,8 @@ def test_train_refuses_features_too_large_to_standardise_and_writes_nothing(tmp_
     from autograd_lite.cli import main
 
     rng = np.random.default_rng(0)
-    X = rng.standard_normal((100, 2)) * 1e300
+    X = rng.standard_normal((100, 2))
+    X[3, 1] = 1.2e308
     path = save_data(tmp_path / "huge.npz", X, (X[:, 0] > 0).astype(int))
     assert main(["train", "--data", str(path), "--out", str(tmp_path / "run")]) == 2
     err = capsys.readouterr().err.splitlines()

@@ -18,10 +18,10 @@ import numpy as np
 from ..archives import ArchiveError, read_npz
 
 MAX_CLASSES = 1_000  # the largest label is at most MAX_CLASSES - 1
-# Standardisation squares each value's distance from the mean; above about 1e154 that
-# overflows float64 to an infinite spread, and every feature would become 0.
-MAX_MAGNITUDE = 1e150
 FLOAT64_MAX = float(np.finfo(np.float64).max)
+# Standardisation subtracts the mean: beyond half of float64's largest value the distance
+# from it can overflow to inf. (It no longer squares the distances, so no lower limit.)
+MAX_MAGNITUDE = FLOAT64_MAX / 2
 
 
 class DataError(ValueError):
@@ -55,7 +55,7 @@ def load_npz(path: str | os.PathLike[str]) -> tuple[np.ndarray, np.ndarray]:
         row, column = (int(i[0]) for i in np.nonzero(huge))
         raise DataError(
             f"{path}: X holds values too large to standardise ({X[row, column]:.3g} in row "
-            f"{row}; at most {MAX_MAGNITUDE:.0e} in absolute value): rescale the features"
+            f"{row}; at most {MAX_MAGNITUDE:.1e} in absolute value): rescale the features"
         )
     if y.shape != (X.shape[0],):
         raise DataError(
