@@ -125,6 +125,25 @@ def test_sgd_velocity_not_made_yet_stays_unmade():
     assert other.velocity[1] is None and np.array_equal(other.velocity[0], np.ones((3, 2)))
 
 
+@pytest.mark.parametrize("name", OPTIMIZERS)
+def test_a_gradient_set_in_another_dtype_keeps_the_state_in_the_parameters(name):
+    # a float64 .grad set by hand on a float32 parameter made SGD's velocity float64, and a
+    # state the optimizer itself wrote was then refused on loading (its dtype must match)
+    params = [al.tensor(np.ones((3, 2), np.float32), requires_grad=True)]
+    opt = OPTIMIZERS[name](params)
+    for _ in range(2):
+        params[0].grad = np.full((3, 2), 0.5)  # float64
+        opt.step()
+    assert params[0].dtype == np.float32
+    state = opt.state_dict()
+    for buffers in state["state"]:
+        for key, array in buffers.items():
+            if key not in ("t",):
+                assert array.dtype == np.float32, key
+    again = OPTIMIZERS[name]([al.tensor(np.ones((3, 2), np.float32), requires_grad=True)])
+    again.load_state_dict(state)
+
+
 def test_the_file_is_numpys_npz_with_the_rest_in_training_json(tmp_path):
     opt = optim.Adam(parameters(), lr=0.02)
     schedule = optim.StepLR(opt, step_size=2, gamma=0.5)

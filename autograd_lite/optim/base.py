@@ -73,10 +73,12 @@ class Optimizer:
         raise NotImplementedError
 
     def _gradient(self, p: Tensor) -> np.ndarray:
-        """The gradient with the L2 penalty (weight_decay / 2) * sum(p^2) added: g + wd * p."""
+        """The gradient with the L2 penalty (weight_decay / 2) * sum(p^2) added: g + wd * p;
+        in the parameter's dtype, as the state made from it (a .grad set by hand may not be)."""
+        g = p.grad if p.grad.dtype == p.data.dtype else p.grad.astype(p.data.dtype)
         if self.weight_decay:
-            return p.grad + self.weight_decay * p.data
-        return p.grad
+            return g + self.weight_decay * p.data
+        return g
 
     def state_dict(self) -> dict[str, Any]:
         """A copy of the optimizer's state: ``type``, ``hyperparameters`` and ``counters``
