@@ -7,9 +7,9 @@ from typing import Any
 
 import numpy as np
 
+from ..node import data_of
 from ..ops import matmul, mean, sum_, where
 from ..ops.windows import pair, windows
-from ..tensor import Tensor
 from .convolution import zero_padded
 
 
@@ -63,7 +63,7 @@ def adaptive_avg_pool2d(input: Any, output_size: Any) -> Any:  # noqa: A002
 def _float_type(x: Any) -> np.dtype[Any]:
     """x's dtype if floating point, else float64: the constants pooling mixes in take it, so
     that float32 input gives float32 output, as numpy and torch do."""
-    dtype = np.asarray(x.data if isinstance(x, Tensor) else x).dtype
+    dtype = np.asarray(data_of(x)).dtype
     return dtype if dtype.kind == "f" else np.dtype(np.float64)
 
 

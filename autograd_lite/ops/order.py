@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_tuple
 
+from ..node import data_of
 from ..registry import register
 from ..tensor import Tensor
 
@@ -60,11 +61,11 @@ def quantile(
         raise TypeError(f"quantile: {extra} is not supported; the linear method is")
     if isinstance(q, Tensor) and q.requires_grad:
         raise TypeError("quantile: q is a constant here; pass q.data")
-    q = q.data if isinstance(q, Tensor) else q
+    q = data_of(q)
     q = q if isinstance(q, (int, float)) else np.asarray(q, dtype=np.float64)
     # numpy's result type: a's floating type for a Python number q, float64 for an array q
-    dtype = np.result_type(a.dtype if isinstance(a, Tensor) else np.asarray(a).dtype, q, 0.5)
-    q = np.asarray(q, dtype=np.float64)
+    dtype = np.result_type(np.asarray(data_of(a)).dtype, q, 0.5)
+    q = np.asarray(q)
     if q.size and not (np.all(q >= 0) and np.all(q <= 1)):
         raise ValueError(f"quantile: q must be in [0, 1], not {q.tolist()}")
     rows, kept = _last_axis(a, axis)
