@@ -1,11 +1,13 @@
 """Shared test settings: the hypothesis profiles (one for CI, one for long local runs), and
-the op_calls fixture (every op call recorded by name)."""
+the op_calls fixture (every op call recorded by name), and an op wrong only in float32."""
 
 import os
 
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, settings
 
+import autograd_lite as al
 from autograd_lite.registry import Op
 
 settings.register_profile(
@@ -36,3 +38,20 @@ def op_calls(monkeypatch):
 
     monkeypatch.setattr(Op, "__call__", recorded)
     return calls
+
+
+@pytest.fixture
+def tanh_wrong_in_float32():
+    """tanh whose rule is 3 times too large for float32 inputs only (found by a red team)."""
+
+    @al.register("tanh_wrong_in_float32")
+    def tanh_f32(x):
+        return np.tanh(x)
+
+    @tanh_f32.vjp
+    def _(g, out, x):
+        r = g * (1 - out**2)
+        return r * 3 if x.dtype == np.float32 else r
+
+    yield tanh_f32
+    al.unregister("tanh_wrong_in_float32")
