@@ -9,7 +9,10 @@ one of them in between would change the gradient silently. So:
   holds them (a count per array), and writable again once the last is released by
   backward or freed.
 
-A numpy write into such an array fails at the write, with numpy's "assignment destination
+An op's attributes are the third thing its rules read: an index array (``x[idx]``,
+``put_along_axis``, ``embedding``) or a list there is kept as a read-only copy
+(:func:`frozen_attrs`), so a buffer the caller reuses after the forward cannot move the
+gradient. A numpy write into such an array fails at the write, with numpy's "assignment destination
 is read-only". One numpy call ignores the flag: ``ufunc.at`` (``np.add.at``, numpy 2.4).
 Given a Tensor it is refused (interop.py); given ``t.data`` itself, nothing can stop it.
 The library's own writers (optimizers, ``load_state_dict``) use :func:`writable`: in place
@@ -125,3 +128,28 @@ def stale_input_error(op_name: str, inputs: Any, i: int, array: np.ndarray) -> R
         "was built, so its gradient would be wrong; call backward() before changing the "
         "parameters, or run the forward pass again"
     )
+
+
+def frozen_attrs(attrs: dict[str, Any]) -> dict[str, Any]:
+    """``attrs`` with each array, list or tuple of them replaced by a read-only copy; ``attrs``
+    itself when it holds none (numbers, tuples of ints: the common case, no copy)."""
+    for v in attrs.values():
+        kind = type(v)
+        if kind is np.ndarray or kind is list or (kind is tuple and any(_mutable(e) for e in v)):
+            return {k: _frozen(v) for k, v in attrs.items()}
+    return attrs
+
+
+def _mutable(value: Any) -> bool:
+    return type(value) is np.ndarray or type(value) is list
+
+
+def _frozen(value: Any) -> Any:
+    """A read-only copy of an array; lists and tuples copied element by element."""
+    if type(value) is np.ndarray:
+        copy = value.copy()
+        copy.flags.writeable = False
+        return copy
+    if type(value) is list or type(value) is tuple:
+        return type(value)(_frozen(e) for e in value)
+    return value

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .inplace import Hold
+from .inplace import Hold, frozen_attrs
 from .op_errors import complex_error, no_rule_error, op_error, rule_wrote_error
 from .switches import grad_mode
 from .tensor import Tensor, new_tensor
@@ -170,9 +170,8 @@ class Op:
                     out = out.view()
                     break
         out.setflags(write=False)
-        t = new_tensor(
-            out, self, args, attrs or None, (saved, extra) if self.returns_extra else saved
-        )
+        attrs = frozen_attrs(attrs) if attrs else None  # a reused index buffer cannot move g
+        t = new_tensor(out, self, args, attrs, (saved, extra) if self.returns_extra else saved)
         if guarded:
             # an output that is a view (reshape, transpose, ...) may share an input's memory,
             # which the output's consumers read: guard every input's array then

@@ -226,3 +226,42 @@ def test_ufunc_at_under_no_grad_writes_only_an_array_no_graph_reads():
     with al.no_grad():
         np.add.at(x, [0, 0], 1.0)  # released by backward: writable, as numpy's own arrays
     np.testing.assert_array_equal(x.data, [3.0, 1.0, 1.0])
+
+
+def _embedding(W, index):
+    return nn.functional.embedding(index, W)
+
+
+# each: (the op on x with an index buffer, the buffer, what the caller writes into it later)
+INDEXED = {
+    "getitem": (lambda x, i: x[i], np.array([0, 0, 2]), 3),
+    "boolean mask": (lambda x, m: x[m], np.array([True, False, True, False]), True),
+    "tuple with an array": (lambda x, i: x.reshape(2, 2)[:, i], np.array([1, 1]), 0),
+    "list": (lambda x, i: x[i], [0, 0, 2], None),
+    "put_along_axis": (lambda x, i: al.put_along_axis(x, i, x[:1] * 5, 0), np.array([0]), 2),
+    "index_add": (lambda x, i: al.index_add(x, 0, i, x[:2] * 3), np.array([0, 0]), 2),
+    "embedding": (lambda x, i: _embedding(x.reshape(4, 1), i), np.array([[1, 2], [2, 0]]), 3),
+}
+
+
+@pytest.mark.parametrize("name", INDEXED)
+def test_an_index_buffer_reused_after_the_forward_does_not_move_the_gradient(name):
+    # the node kept the caller's index array itself: x[idx] with idx[:] = 3 before backward
+    # gave x.grad [0, 0, 0, 111] where the forward read elements 0, 0 and 2 (torch raises)
+    op, index, later = INDEXED[name]
+
+    def gradient(reuse: bool) -> np.ndarray:
+        x = al.tensor([1.0, 2.0, 3.0, 4.0], requires_grad=True)
+        buffer = list(index) if isinstance(index, list) else index.copy()
+        out = op(x, buffer)
+        weights = np.arange(1.0, out.size + 1).reshape(out.shape) ** 2
+        loss = (out * weights).sum()
+        if reuse:
+            if isinstance(buffer, list):
+                buffer[:] = [3, 3, 3]
+            else:
+                buffer[...] = later
+        loss.backward()
+        return x.grad
+
+    np.testing.assert_array_equal(gradient(reuse=True), gradient(reuse=False))
