@@ -20,7 +20,7 @@ import numpy as np
 
 from .engine import reverse_pass
 from .interop import as_array
-from .node import Node
+from .node import Node, data_of
 from .switches import enable_grad, grad_mode
 from .tensor import Tensor
 
@@ -126,7 +126,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         return total
 
     out = vjp(f, *primals)[0]
-    zeros = np.zeros(out.shape if isinstance(out, Tensor) else np.shape(out))
+    zeros = np.zeros_like(data_of(out), dtype=np.result_type(data_of(out), np.float32))
     if isinstance(out, Tensor) or any(_in_a_graph(t) for t in tangents):
         # given tensors of a graph: the grad over u must record too, or its result is a
         # constant cut from that graph
@@ -190,6 +190,8 @@ class _Transform:
             if not -len(args) <= i < len(args):
                 raise ValueError(f"argnums {i} is out of range for {len(args)} argument(s)")
         self.argnums = tuple(i % len(args) for i in self.argnums)
+        if len(set(self.argnums)) < len(self.argnums):
+            raise ValueError(f"argnums {argnums} names an argument twice; name each once")
         self.as_tuple = not isinstance(argnums, int)
         given_a_graph = any(_in_a_graph(args[i]) for i in self.argnums)
         self.nested = (_depth.value > 0 or given_a_graph) and grad_mode.enabled

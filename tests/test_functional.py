@@ -220,3 +220,20 @@ def test_nested_transforms_differentiate_only_the_argument_asked_for():
     da, db = al.grad(lambda a, b: (a * b**2).sum(), argnums=(0, 1))(xt, xt)
     np.testing.assert_allclose(da.data, [2.25, 4.0])  # partials, not the total 3 x^2
     np.testing.assert_allclose(db.data, [4.5, 8.0])
+
+
+@pytest.mark.parametrize("argnums", [(0, 0), (1, -1)])
+def test_argnums_naming_an_argument_twice_is_refused(argnums):
+    # grad(f, argnums=(0, 0)) returned the gradient twice; torch.func refuses
+    with pytest.raises(ValueError, match=r"names an argument twice"):
+        al.grad(lambda x, y: (x * y).sum(), argnums=argnums)(np.ones(2), np.ones(2))
+
+
+def test_float32_inputs_give_float32_results_in_every_transform():
+    # jvp's tangent was float64 for float32 inputs (its cotangent started as float64 zeros)
+    x = np.array([1.0, 2.0, 3.0], np.float32)
+    out, tangent = al.jvp(lambda x: x * x, [x], [np.ones(3, np.float32)])
+    assert out.dtype == tangent.dtype == np.float32
+    np.testing.assert_allclose(tangent, 2 * x)
+    assert al.grad(lambda x: (x * x).sum())(x).dtype == np.float32
+    assert al.jacobian(lambda x: x * x)(x).dtype == np.float32

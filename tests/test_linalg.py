@@ -91,3 +91,10 @@ def test_a_tie_in_one_matrix_of_a_stack_does_not_refuse_the_others():
     np.linalg.eigh(a).eigenvectors[1].sum().backward()  # only the untied matrix's
     np.testing.assert_array_equal(a.grad[0], np.zeros((2, 2)))
     assert np.all(np.isfinite(a.grad[1])) and np.any(a.grad[1])
+
+
+def test_matrix_power_zero_keeps_a_float32_dtype():
+    # the identity was float64 whatever a's dtype; numpy gives a's
+    a = al.tensor(np.eye(2, dtype=np.float32) * 3, requires_grad=True)
+    assert al.linalg.matrix_power(a, 0).dtype == np.float32
+    assert al.linalg.matrix_power(a, 2).dtype == np.float32

@@ -196,3 +196,16 @@ def test_arctan2_gradient_is_zero_at_the_origin_as_torch_and_exact_near_it():
     assert_gradients_close(
         lambda a, b: al.arctan2(a, b), np.array([0.3, -2.0]), np.array([1.5, -0.2])
     )
+
+
+@pytest.mark.parametrize("bias", [0.0, 0, None])
+def test_linear_with_a_number_for_bias_keeps_a_float32_dtype(bias):
+    # nn.Linear(bias=False) passes 0.0, which became a float64 array: float32 in, float64 out
+    x = al.tensor(np.ones((4, 3), np.float32), requires_grad=True)
+    w = al.tensor(np.arange(6, dtype=np.float32).reshape(3, 2), requires_grad=True)
+    layer_bias = np.float32(0.5) if bias is None else bias
+    y = al.linear(x, w, layer_bias)
+    assert y.dtype == np.float32
+    np.testing.assert_allclose(y.data, np.ones((4, 3)) @ w.data + float(layer_bias))
+    y.sum().backward()
+    assert x.grad.dtype == w.grad.dtype == np.float32

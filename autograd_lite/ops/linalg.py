@@ -47,6 +47,8 @@ def _matmul_b(g, out, a, b):
 @register("linear", reads=("x", "weight"))
 def linear(x, weight, bias):
     out = np.matmul(x, weight)
+    if type(bias) is float or type(bias) is int:  # numpy's weak scalar: out keeps its dtype
+        return out + bias
     bias = np.asarray(bias)
     if bias.dtype == out.dtype and bias.shape == out.shape[out.ndim - bias.ndim :]:
         return np.add(out, bias, out=out)  # in place: one large temporary fewer

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
+from ..node import data_of
 from ..registry import register
 from ..tensor import Tensor
 from .linalg import matmul
@@ -183,7 +184,8 @@ def matrix_power(a: Any, n: int) -> Any:
             f"matrix_power: a of shape {shape} is not a square matrix (or a stack of them)"
         )
     if n == 0:
-        return Tensor(np.broadcast_to(np.eye(shape[-1]), shape).copy())
+        dtype = np.result_type(np.asarray(data_of(a)).dtype, np.float32)  # numpy's
+        return Tensor(np.broadcast_to(np.eye(shape[-1], dtype=dtype), shape).copy())
     if n < 0:
         a, n = inv(a), -n
     result = None
