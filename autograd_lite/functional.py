@@ -212,6 +212,12 @@ class _Transform:
     def run(self, f: Callable[..., Any]) -> Tensor:
         with enable_grad():  # a transform differentiates even inside no_grad, as torch.func
             out = f(*self.args)
+        if isinstance(out, (tuple, list)):
+            raise TypeError(
+                f"{_name(f)} returned a {type(out).__name__} of {len(out)}; the transforms "
+                "differentiate a function of one output: join the outputs (al.concatenate of "
+                "their reshape(-1)), or transform one function per output"
+            )
         return out if isinstance(out, Tensor) else Tensor(as_array(out))
 
     def gradients(self, out: Tensor, seed: Any, retain_graph: bool = False) -> dict[Node, Any]:

@@ -237,3 +237,21 @@ def test_float32_inputs_give_float32_results_in_every_transform():
     np.testing.assert_allclose(tangent, 2 * x)
     assert al.grad(lambda x: (x * x).sum())(x).dtype == np.float32
     assert al.jacobian(lambda x: x * x)(x).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda f: al.vjp(f, np.ones(2)),
+        lambda f: al.jvp(f, [np.ones(2)], [np.ones(2)]),
+        lambda f: al.jacobian(f)(np.ones(2)),
+    ],
+    ids=["vjp", "jvp", "jacobian"],
+)
+def test_a_function_of_several_outputs_is_refused_by_name(transform):
+    # it raised "cannot make a Tensor from tuple ... converted to an array implicitly"
+    def two_outputs(x):
+        return x * 2, x * 3
+
+    with pytest.raises(TypeError, match=r"^two_outputs returned a tuple of 2; the transforms"):
+        transform(two_outputs)

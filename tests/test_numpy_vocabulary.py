@@ -300,3 +300,14 @@ def test_a_moving_function_numpy_refuses_names_the_function_and_the_shapes():
     with pytest.raises(ValueError, match=r"^numpy\.append: inputs of shape \(5,\) and \(2, 2\)"):
         np.append(x, np.ones((2, 2)), axis=0)
     assert [p.shape for p in np.array_split(x, 2)] == [(3,), (2,)]
+
+
+def test_np_reshape_takes_copy_true_and_names_what_it_refuses():
+    # copy=True was refused as "supports only order='C'"
+    x = al.tensor(np.arange(4.0), requires_grad=True)
+    y = np.reshape(x, (2, 2), copy=True)
+    assert y.shape == (2, 2)
+    (y * np.array([[1.0, 2.0], [3.0, 4.0]])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [1.0, 2.0, 3.0, 4.0])
+    with pytest.raises(TypeError, match=r"np\.reshape of a Tensor: order='F', copy=False is not"):
+        np.reshape(x, (2, 2), order="F", copy=False)

@@ -163,8 +163,16 @@ def stack_list(tensors: Any, axis: int = 0) -> Any:
 
 
 def numpy_reshape(a: Any, shape: Any = None, order: str = "C", **kwargs: Any) -> Any:
-    """``np.reshape`` on Tensors (numpy's older ``newshape=`` too), C order only."""
+    """``np.reshape`` on Tensors (numpy's older ``newshape=`` too), C order only. ``copy=True``
+    changes nothing: an op's output is a new node, read-only, whether or not it is a view."""
     shape = kwargs.pop("newshape", shape)
+    if kwargs.get("copy", None) in (None, True):
+        kwargs.pop("copy", None)
     if order != "C" or kwargs:
-        raise TypeError("reshape of a Tensor supports only order='C'")
+        given = [f"order={order!r}"] if order != "C" else []
+        given += [f"{k}={v!r}" for k, v in kwargs.items()]
+        raise TypeError(
+            f"np.reshape of a Tensor: {', '.join(given)} is not supported; it takes order='C' "
+            "and copy=None or True"
+        )
     return reshape(a, shape=shape)
