@@ -104,6 +104,39 @@ def test_only_leaf_tensors_that_require_grad_are_parameters():
     assert [name for name, _ in Mixed().named_parameters()] == ["w"]
 
 
+def test_a_frozen_parameter_is_still_a_parameter_saved_and_loaded():
+    net = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 2, rng=1))
+    net[0].weight.requires_grad_(False)
+    names = ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert [name for name, _ in net.named_parameters()] == names
+    assert net.parameters()[0] is net[0].weight and list(net.state_dict()) == names
+    target = nn.Sequential(nn.Linear(3, 4, rng=5), nn.Tanh(), nn.Linear(4, 2, rng=6))
+    target[0].weight.requires_grad_(False)
+    target.load_state_dict(net.state_dict())
+    x = np.ones((1, 3))
+    np.testing.assert_array_equal(target(x).data, net(x).data)
+
+
+def test_parameters_are_the_names_assigned_a_tensor_that_requires_grad():
+    class Parts(nn.Module):
+        def __init__(self):
+            self.w = al.tensor([1.0], requires_grad=True)
+            self.constant = al.tensor([2.0])  # never required grad: a plain attribute
+            self.late = al.tensor([3.0])
+
+    parts = Parts()
+    parts.late.requires_grad_()  # requires grad now: a parameter, as before
+    parts.w.requires_grad_(False)
+    assert [name for name, _ in parts.named_parameters()] == ["w", "late"]
+    parts.w = al.tensor([4.0])  # a frozen replacement of a parameter is one too
+    assert [name for name, _ in parts.named_parameters()] == ["w", "late"]
+    parts.w = None  # no longer a tensor: no longer a parameter
+    parts.late = parts.late * 2  # an op's result is not a parameter
+    assert list(parts.state_dict()) == []
+    parts.w = al.tensor([5.0])  # the name was forgotten with None
+    assert list(parts.state_dict()) == []
+
+
 def test_a_shared_parameter_is_listed_once():
     layer = nn.Linear(2, 2, rng=0)
     net = nn.Sequential(layer, nn.Tanh(), layer)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 import autograd_lite as al
-from autograd_lite import optim
+from autograd_lite import nn, optim
 
 
 def param(values) -> al.Tensor:
@@ -191,7 +191,6 @@ def test_step_does_not_record_even_when_grad_mode_is_on():
     ("make", "message"),
     [
         (lambda: optim.SGD([], lr=0.1), "no parameters"),
-        (lambda: optim.SGD([al.tensor([1.0])], lr=0.1), "requires_grad=True"),
         (lambda: optim.SGD([param([1.0])], lr=0.0), "learning rate must be > 0"),
         (lambda: optim.SGD([param([1.0])], lr=0.1, momentum=1.0), "momentum"),
         (lambda: optim.Adam([param([1.0])], lr=-1.0), "learning rate must be > 0"),
@@ -206,6 +205,33 @@ def test_step_does_not_record_even_when_grad_mode_is_on():
 def test_bad_settings_are_refused(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+@pytest.mark.parametrize("make", [optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop])
+def test_a_frozen_parameter_is_accepted_and_left_as_it_is(make):
+    net = nn.Sequential(nn.Linear(3, 4, rng=0), nn.Tanh(), nn.Linear(4, 2, rng=1))
+    net[0].weight.requires_grad_(False)
+    frozen, trained = net[0].weight.data.copy(), net[2].weight.data.copy()
+    opt = make(net.parameters(), lr=0.1)
+    al.cross_entropy(net(np.ones((2, 3))), np.array([0, 1])).backward()
+    opt.step()
+    assert net[0].weight.grad is None
+    np.testing.assert_array_equal(net[0].weight.data, frozen)
+    assert not np.array_equal(net[2].weight.data, trained)
+    optim.SGD([al.tensor([1.0])], lr=0.1).step()  # a tensor that never required grad too
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "message"),
+    [
+        ([np.ones(2)], TypeError, "parameter 0 is a ndarray, not a Tensor"),
+        ([param([1.0]), 1.0], TypeError, "parameter 1 is a float, not a Tensor"),
+        ([param([1.0]) * 2], ValueError, "op 'multiply', not a leaf Tensor"),
+    ],
+)
+def test_what_is_not_a_leaf_tensor_is_refused(params, error, message):
+    with pytest.raises(error, match=message):
+        optim.SGD(params, lr=0.1)
 
 
 def test_the_package_exports_the_optimizers_and_the_schedulers():

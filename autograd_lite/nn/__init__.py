@@ -1,7 +1,8 @@
 """Neural-network building blocks on the engine: modules, layers, the 3-layer net, checkpoints.
 
-Parameters are plain Tensors with ``requires_grad=True``; a :class:`Module` finds them among
-its attributes and names them ("W1", "0.weight"). The loss is the engine's fused
+Parameters are plain Tensors with ``requires_grad=True`` (still parameters once frozen with
+``requires_grad_(False)``); a :class:`Module` finds them among its attributes and names them
+("W1", "0.weight"). The loss is the engine's fused
 :func:`~autograd_lite.cross_entropy` on logits, re-exported here.
 
 >>> import numpy as np

@@ -2,7 +2,11 @@
 
 A parameter is a plain :class:`~autograd_lite.Tensor` with ``requires_grad=True`` kept as an
 attribute; a submodule is a ``Module`` kept as an attribute. Nothing has to be registered:
-``parameters()`` walks the attributes in the order they were assigned. Assigning also names
+``parameters()`` walks the attributes in the order they were assigned. A parameter stays one
+when it is frozen (``requires_grad_(False)``), as torch's ``Parameter`` does: the module
+remembers the names assigned a leaf tensor that required grad, so a frozen weight is still in
+``parameters()`` and ``state_dict()`` and is loaded by ``load_state_dict()``; a tensor that
+never required grad (a constant, a mask) is a plain attribute. Assigning also names
 the parameter after its dotted path ("W1", "0.weight", "net.0.weight"), because pictures of
 the graph and error messages label tensors by ``.name``. Modules or parameters kept in a
 list, tuple or dict would be missed by that walk, so they are refused, naming the attribute:
@@ -48,14 +52,16 @@ class Module:
     """
 
     training = True  # train() and eval() set it; Dropout and BatchNorm read it
+    _parameter_names: tuple[str, ...] = ()  # per instance, a list in __dict__: see __setattr__
 
     def __setattr__(self, name: str, value: Any) -> None:
         _refuse_hidden(self, name, value)
         object.__setattr__(self, name, value)
+        _remember_parameter(self, name, value)
         prefix = self.__dict__.get("_prefix", "")
         if isinstance(value, Module):
             value._set_prefix(f"{prefix}{name}.")
-        elif _is_parameter(value):
+        elif _is_parameter(self, name, value):
             value.name = f"{prefix}{name}"
 
     def _set_prefix(self, prefix: str) -> None:
@@ -64,7 +70,7 @@ class Module:
         for name, value in vars(self).items():
             if isinstance(value, Module):
                 value._set_prefix(f"{prefix}{name}.")
-            elif _is_parameter(value):
+            elif _is_parameter(self, name, value):
                 value.name = f"{prefix}{name}"
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
@@ -92,7 +98,7 @@ class Module:
             children = []
             for name, value in vars(module).items():
                 _refuse_hidden(module, name, value)  # a list filled after it was assigned
-                if _is_parameter(value) and id(value) not in seen:
+                if _is_parameter(module, name, value) and id(value) not in seen:
                     seen.add(id(value))
                     yield f"{prefix}{name}", value
                 elif isinstance(value, Module):
@@ -188,14 +194,35 @@ class Module:
             if isinstance(value, Module):
                 body = repr(value).replace("\n", "\n  ")
                 lines.append(f"  ({name}): {body}")
-            elif _is_parameter(value):
+            elif _is_parameter(self, name, value):
                 lines.append(f"  {name}: shape {value.shape}")
         if not lines:
             return f"{type(self).__name__}()"
         return "\n".join([f"{type(self).__name__}(", *lines, ")"])
 
 
-def _is_parameter(value: Any) -> bool:
+def _is_parameter(module: Module, name: str, value: Any) -> bool:
+    """Whether attribute ``name`` of ``module``, holding ``value``, is a parameter: a leaf
+    Tensor that requires grad, or one kept under a name assigned a parameter (frozen since)."""
+    if not (isinstance(value, Tensor) and value.is_leaf):
+        return False
+    return value.requires_grad or name in module.__dict__.get("_parameter_names", ())
+
+
+def _remember_parameter(module: Module, name: str, value: Any) -> None:
+    """Record ``name`` as a parameter's when it is assigned a leaf Tensor that requires grad;
+    forget it when it is assigned what is not a leaf Tensor (None, an op's result). A leaf
+    Tensor assigned over a parameter (a frozen replacement) keeps the name a parameter's."""
+    names = module.__dict__.setdefault("_parameter_names", [])
+    if isinstance(value, Tensor) and value.is_leaf:
+        if value.requires_grad and name not in names:
+            names.append(name)
+    elif name in names:
+        names.remove(name)
+
+
+def _is_tensor_parameter(value: Any) -> bool:
+    """Whether ``value``, found in a list, tuple or dict, looks like a parameter."""
     return isinstance(value, Tensor) and value.requires_grad and value.is_leaf
 
 
@@ -218,7 +245,7 @@ def _holds_parameters(value: Any) -> bool:
         if id(item) in seen:
             continue
         seen.add(id(item))
-        if isinstance(item, Module) or _is_parameter(item):
+        if isinstance(item, Module) or _is_tensor_parameter(item):
             return True
         if isinstance(item, (list, tuple)):
             stack.extend(item)

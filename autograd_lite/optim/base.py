@@ -1,8 +1,10 @@
 """The optimizer base: the parameters, checked once, and the state that resumes a run.
 
-An optimizer holds a list of parameters (leaf Tensors with ``requires_grad=True``).
-``step()`` reads each ``.grad`` and changes ``.data`` in place with numpy, under ``no_grad``:
-an update is never recorded in a graph. Parameters whose ``.grad`` is None are skipped.
+An optimizer holds a list of parameters: leaf Tensors. As in torch, one that does not require
+grad (a frozen layer in ``net.parameters()``) is accepted and, having no ``.grad``, is left as
+it is. ``step()`` reads each ``.grad`` and changes ``.data`` in place
+with numpy, under ``no_grad``: an update is never recorded in a graph. Parameters whose
+``.grad`` is None are skipped.
 ``zero_grad()`` clears the gradients before the next ``backward()``, which accumulates.
 
 A subclass names what its state is: its hyperparameters (``lr``, ``betas``, ...), its
@@ -42,12 +44,7 @@ class Optimizer:
         self.params = list(params)
         if not self.params:
             raise ValueError(f"{type(self).__name__}: got no parameters to optimize")
-        for i, p in enumerate(self.params):
-            if not isinstance(p, Tensor) or not p.requires_grad:
-                raise ValueError(
-                    f"{type(self).__name__}: parameter {i} ({getattr(p, 'name', None) or p!r}) "
-                    "is not a Tensor with requires_grad=True"
-                )
+        _check_parameters(type(self).__name__, self.params)
         self._check_hyperparameters({"lr": lr, "weight_decay": weight_decay})
         self.lr = lr
         self.weight_decay = weight_decay
@@ -227,6 +224,23 @@ class Optimizer:
                 ">= 0 (a running mean of squared gradients)"
             )
         return None
+
+
+def _check_parameters(name: str, params: list[Any]) -> None:
+    """Refuse a parameter that is not a Tensor (TypeError) or is an op's result rather than a
+    leaf (ValueError)."""
+    for i, p in enumerate(params):
+        what = f"parameter {i}" + (f" ({p.name!r})" if getattr(p, "name", None) else "")
+        if not isinstance(p, Tensor):
+            raise TypeError(
+                f"{name}: {what} is a {type(p).__name__}, not a Tensor; pass Tensors, such as "
+                "model.parameters()"
+            )
+        if not p.is_leaf:
+            raise ValueError(
+                f"{name}: {what} is the result of op {p.op.name!r}, not a leaf Tensor, so "
+                "backward() gives it no .grad; optimize the tensors it was computed from"
+            )
 
 
 def _plain(value: Any) -> Any:
