@@ -221,6 +221,14 @@ def test_a_frozen_parameter_is_accepted_and_left_as_it_is(make):
     optim.SGD([al.tensor([1.0])], lr=0.1).step()  # a tensor that never required grad too
 
 
+@pytest.mark.parametrize("make", [optim.SGD, optim.Adam, optim.AdamW, optim.RMSprop])
+def test_a_parameter_given_twice_is_refused_naming_both_positions(make):
+    w, other = param([1.0, -2.0]), param([3.0])
+    w.name = "w"
+    with pytest.raises(ValueError, match=r"parameters 0 and 2 are the same Tensor \('w'\)"):
+        make([w, other, w], lr=0.1)
+
+
 @pytest.mark.parametrize(
     ("params", "error", "message"),
     [

@@ -1,10 +1,10 @@
 """The optimizer base: the parameters, checked once, and the state that resumes a run.
 
-An optimizer holds a list of parameters: leaf Tensors. As in torch, one that does not require
-grad (a frozen layer in ``net.parameters()``) is accepted and, having no ``.grad``, is left as
-it is. ``step()`` reads each ``.grad`` and changes ``.data`` in place
-with numpy, under ``no_grad``: an update is never recorded in a graph. Parameters whose
-``.grad`` is None are skipped.
+An optimizer holds a list of parameters: leaf Tensors, each once (one given twice would be
+stepped twice). As in torch, one that does not require grad (a frozen layer in
+``net.parameters()``) is accepted and, having no ``.grad``, is left as it is. ``step()`` reads
+each ``.grad`` and changes ``.data`` in place with numpy, under ``no_grad``: an update is never
+recorded in a graph. Parameters whose ``.grad`` is None are skipped.
 ``zero_grad()`` clears the gradients before the next ``backward()``, which accumulates.
 
 A subclass names what its state is: its hyperparameters (``lr``, ``betas``, ...), its
@@ -227,8 +227,9 @@ class Optimizer:
 
 
 def _check_parameters(name: str, params: list[Any]) -> None:
-    """Refuse a parameter that is not a Tensor (TypeError) or is an op's result rather than a
-    leaf (ValueError)."""
+    """Refuse a parameter that is not a Tensor (TypeError), is an op's result rather than a
+    leaf, or is given twice (ValueError): a step would update it twice, as one twice as large."""
+    first: dict[int, int] = {}
     for i, p in enumerate(params):
         what = f"parameter {i}" + (f" ({p.name!r})" if getattr(p, "name", None) else "")
         if not isinstance(p, Tensor):
@@ -241,6 +242,13 @@ def _check_parameters(name: str, params: list[Any]) -> None:
                 f"{name}: {what} is the result of op {p.op.name!r}, not a leaf Tensor, so "
                 "backward() gives it no .grad; optimize the tensors it was computed from"
             )
+        if id(p) in first:
+            raise ValueError(
+                f"{name}: parameters {first[id(p)]} and {i} are the same Tensor"
+                + (f" ({p.name!r})" if p.name else "")
+                + ", so each step would update it twice; pass each parameter once"
+            )
+        first[id(p)] = i
 
 
 def _plain(value: Any) -> Any:
