@@ -71,6 +71,30 @@ def test_derivatives_in_query_key_and_value_match_central_differences(mask):
     assert al.gradgradcheck(lambda q, k, v: (f(q, k, v) ** 2 * g).sum(), [q, k, v])
 
 
+def test_a_float_mask_that_requires_grad_gets_the_gradient_of_the_scores():
+    q, k, v = Q[0, 0], K[0, 0], V[0, 0]
+    bias = al.tensor(RNG.normal(size=(4, 6)), requires_grad=True)
+    g = RNG.normal(size=(4, 2))
+    out = F.scaled_dot_product_attention(q, k, v, attn_mask=bias)
+    assert out.requires_grad
+    (out * g).sum().backward()
+    # d/dbias of sum(g * softmax(s + bias) v) is the softmax's rule applied to g v^T
+    w = reference(q, k, np.eye(6), bias.data)  # the attention weights, (4, 6)
+    upstream = g @ v.T
+    expected = w * (upstream - (upstream * w).sum(axis=-1, keepdims=True))
+    np.testing.assert_allclose(bias.grad, expected, rtol=1e-10, atol=1e-14)
+    assert al.gradcheck(
+        lambda b: (F.scaled_dot_product_attention(q, k, v, attn_mask=b) * g).sum(), [bias.data]
+    )
+
+
+def test_a_boolean_mask_stays_a_constant():
+    allowed = al.tensor(np.tril(np.ones((4, 6), dtype=bool)))
+    q = al.tensor(Q[0, 0], requires_grad=True)
+    F.scaled_dot_product_attention(q, K[0, 0], V[0, 0], attn_mask=allowed).sum().backward()
+    assert allowed.grad is None and q.grad is not None
+
+
 def test_dropout_on_the_weights_follows_the_generator():
     first = F.scaled_dot_product_attention(Q, K, V, dropout_p=0.5, rng=np.random.default_rng(1))
     again = F.scaled_dot_product_attention(Q, K, V, dropout_p=0.5, rng=np.random.default_rng(1))

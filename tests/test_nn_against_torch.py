@@ -124,6 +124,11 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any], list[np.ndarray]]
         lambda q, k, v: TF.scaled_dot_product_attention(q, k, v, attn_mask=torch.tensor(MASK)),
         [normal(2, 3, 4), normal(2, 5, 4), normal(2, 5, 2)],
     ),
+    "attention learned bias": (
+        lambda q, k, v, bias: F.scaled_dot_product_attention(q, k, v, attn_mask=bias),
+        lambda q, k, v, bias: TF.scaled_dot_product_attention(q, k, v, attn_mask=bias),
+        [normal(2, 3, 4), normal(2, 5, 4), normal(2, 5, 2), normal(3, 5)],
+    ),
 }
 MASK = RNG.random((3, 5)) < 0.5
 MASK[1] = False  # a query that sees no key: zeros in both

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..ops import matmul, softmax, transpose, where
+from ..tensor import Tensor
 from .dropout import dropout
 
 
@@ -27,7 +28,8 @@ def scaled_dot_product_attention(
     """softmax(query key^T * scale + mask) value over the last two axes, (..., L, E) queries
     against (..., S, E) keys and (..., S, Ev) values; ``scale`` defaults to 1 / sqrt(E).
 
-    ``attn_mask`` is boolean (True where a query may look) or added to the scores;
+    ``attn_mask`` is boolean (True where a query may look; a constant) or added to the scores
+    (a Tensor that requires grad, a learned bias, gets its gradient, as in torch);
     ``is_causal`` lets query i see keys 0..i only. A query that may see no key gets weights
     of 0, so an output of 0 and no gradient (torch's math backend, its ``_safe_softmax``).
     ``dropout_p`` drops attention weights with ``rng`` (for training; 0 to evaluate).
@@ -58,10 +60,10 @@ def scaled_dot_product_attention(
         attn_mask = np.tril(np.ones((length, source), dtype=bool))
     if attn_mask is not None:
         mask = np.asarray(getattr(attn_mask, "data", attn_mask))
-        if mask.dtype == bool:
+        if mask.dtype == bool:  # a constant: which keys each query may see
             scores = where(mask, scores, -np.inf)
-        else:
-            scores = scores + mask
+        else:  # an input like the others: a bias that requires grad gets its gradient
+            scores = scores + (attn_mask if isinstance(attn_mask, Tensor) else mask)
         scores.name = "masked scores"
     blind = np.all(np.isneginf(np.asarray(getattr(scores, "data", scores))), -1, keepdims=True)
     if blind.any():  # torch's _safe_softmax: a row that sees no key gets weights of 0
