@@ -1,6 +1,8 @@
 """Optional: ten steps of each optimizer (and a schedule) against torch.optim on the same
 gradients, float64; skipped where torch is not installed (``pip install torch==2.13.0``)."""
 
+import math
+
 import numpy as np
 import pytest
 from torch_oracle import torch
@@ -74,5 +76,60 @@ def test_one_cycle_and_step_schedules_match_torch():
         for _ in range(11):
             assert opt.lr == pytest.approx(torch_opt.param_groups[0]["lr"], rel=1e-12)
             torch_opt.step()
+            scheduler.step()
+            torch_scheduler.step()
+
+
+def warm_up_cosine(step: int) -> float:
+    """CosineWithWarmup(lr=0.2, 2, 6, min_lr=0.02)'s factor, for torch's LambdaLR."""
+    if step < 2:
+        return step / 2
+    if step >= 6:
+        return 0.1
+    return 0.1 + 0.9 * (1 + math.cos(math.pi * (step - 2) / 4)) / 2
+
+
+OURS = {
+    "StepLR": lambda o: optim.StepLR(o, step_size=2, gamma=0.5),
+    "MultiStepLR": lambda o: optim.MultiStepLR(o, [1, 4], gamma=0.3),
+    "ExponentialLR": lambda o: optim.ExponentialLR(o, gamma=0.9),
+    "CosineWithWarmup": lambda o: optim.CosineWithWarmup(o, 2, 6, min_lr=0.02),
+    "OneCycleLR": lambda o: optim.OneCycleLR(o, max_lr=0.5, total_steps=12),
+}
+THEIRS = {
+    "StepLR": lambda o: torch.optim.lr_scheduler.StepLR(o, step_size=2, gamma=0.5),
+    "MultiStepLR": lambda o: torch.optim.lr_scheduler.MultiStepLR(o, [1, 4], gamma=0.3),
+    "ExponentialLR": lambda o: torch.optim.lr_scheduler.ExponentialLR(o, gamma=0.9),
+    "CosineWithWarmup": lambda o: torch.optim.lr_scheduler.LambdaLR(o, warm_up_cosine),
+    "OneCycleLR": lambda o: torch.optim.lr_scheduler.OneCycleLR(
+        o, max_lr=0.5, total_steps=12, cycle_momentum=False
+    ),
+}
+PAIRS = [
+    ("StepLR", "ExponentialLR"),
+    ("MultiStepLR", "StepLR"),
+    ("ExponentialLR", "MultiStepLR"),
+    ("CosineWithWarmup", "ExponentialLR"),
+    ("ExponentialLR", "CosineWithWarmup"),
+    ("OneCycleLR", "StepLR"),
+    ("StepLR", "OneCycleLR"),
+]
+
+
+@pytest.mark.parametrize("names", [(n,) for n in OURS] + PAIRS, ids="+".join)
+def test_schedulers_chained_and_a_rate_set_by_hand_match_torch(names):
+    """One scheduler or two stepped together, the rate set by hand to 0.07 after step 4: the
+    same floats, but where LambdaLR's base_lr * factor rounds otherwise than our formula."""
+    opt = optim.SGD([al.tensor([1.0], requires_grad=True)], lr=0.2)
+    torch_opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.2)
+    ours = [OURS[name](opt) for name in names]
+    theirs = [THEIRS[name](torch_opt) for name in names]
+    rel = 1e-12 if "CosineWithWarmup" in names else 0.0
+    for step in range(11):
+        assert opt.lr == pytest.approx(torch_opt.param_groups[0]["lr"], rel=rel, abs=0), step
+        if step == 4:
+            opt.lr = torch_opt.param_groups[0]["lr"] = 0.07
+        torch_opt.step()
+        for scheduler, torch_scheduler in zip(ours, theirs, strict=True):
             scheduler.step()
             torch_scheduler.step()

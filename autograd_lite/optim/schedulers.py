@@ -3,19 +3,21 @@ with the names, arguments and formulas of ``torch.optim.lr_scheduler``. Here are
 and the decays by a factor (``StepLR``, ``MultiStepLR``, ``ExponentialLR``); the schedules
 with a warm-up are in :mod:`autograd_lite.optim.warmup_schedulers`.
 
-As in torch, making a scheduler counts as step 0: it sets the optimizer's rate to the
-schedule's first value and ``last_epoch`` to 0; each ``step()`` (after ``optimizer.step()``)
-adds one. The rate is computed from the step number in closed form (torch's ``StepLR`` and
-its like multiply the previous rate instead: the same values, up to rounding). Our optimizers
-have one ``lr``, not param groups, so ``get_last_lr()`` is a list of one float.
-``state_dict()`` is a plain JSON-able dict; the optimizer's own state holds its ``lr``.
+As in torch, making a scheduler counts as step 0 and sets ``last_epoch`` to 0; each
+``step()`` (after ``optimizer.step()``) adds one. The decays are chainable, as torch's: each
+step scales the rate the optimizer has then, so a rate set by hand, or by another scheduler
+on the same optimizer, decays from there (``StepLR(opt, 2, 0.5)`` and
+``ExponentialLR(opt, 0.9)`` stepped together give 1, 0.9, 0.405, 0.3645, ...). The warm-up
+schedules set the rate outright from the step number, as torch's ``LambdaLR`` and
+``OneCycleLR``. Our optimizers have one ``lr``, not param groups, so ``get_last_lr()`` is a
+list of one float. ``state_dict()`` is a plain JSON-able dict; the optimizer's own state
+holds its ``lr``, the rate a chainable schedule goes on from: load both to resume.
 """
 
 from __future__ import annotations
 
 import math
 import numbers
-from bisect import bisect_right
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -23,7 +25,7 @@ from .base import Optimizer
 
 
 class LRScheduler:
-    """The schedule's bookkeeping; a subclass gives ``lr_at(epoch)`` and checks its settings."""
+    """The schedule's bookkeeping; a subclass gives ``next_lr`` and checks its settings."""
 
     _settings: tuple[str, ...] = ()  # the attributes a subclass keeps in its state_dict
 
@@ -40,8 +42,9 @@ class LRScheduler:
         self._check()
         self.step()
 
-    def lr_at(self, epoch: int) -> float:
-        """The learning rate of step ``epoch`` (0 is the one set on construction)."""
+    def next_lr(self, epoch: int, lr: float) -> float:
+        """The rate for step ``epoch`` (0 on construction) given the optimizer's rate ``lr``
+        now: a chainable schedule scales ``lr``, an absolute one ignores it."""
         raise NotImplementedError
 
     def _check(self) -> None:
@@ -49,7 +52,7 @@ class LRScheduler:
 
     def step(self) -> None:
         """Advance one step and set ``optimizer.lr`` to the schedule's next value."""
-        lr = self.lr_at(self.last_epoch + 1)  # may raise: then nothing has changed
+        lr = self.next_lr(self.last_epoch + 1, float(self.optimizer.lr))  # raises: no change
         self.last_epoch += 1
         self.optimizer.lr = self._last_lr = lr
 
@@ -58,7 +61,8 @@ class LRScheduler:
         return [self._last_lr]
 
     def state_dict(self) -> dict[str, Any]:
-        """The step count, base rate, last rate and settings, as a JSON-able dict."""
+        """The step count, base rate (the optimizer's when the scheduler was made), last rate
+        and settings, as a JSON-able dict."""
         state: dict[str, Any] = {
             "type": type(self).__name__,
             "last_epoch": self.last_epoch,
@@ -72,8 +76,9 @@ class LRScheduler:
 
     def load_state_dict(self, state: Mapping[str, Any]) -> None:
         """Take the state :meth:`state_dict` gave; the optimizer's ``lr`` is left as it is
-        (load the optimizer's own state for it). Raises ValueError, changing nothing, when the
-        state is another scheduler's or a value is out of range."""
+        (load the optimizer's own state for it: a chainable schedule goes on from it). Raises
+        ValueError, changing nothing, when the state is another scheduler's or a value is out
+        of range."""
         name = type(self).__name__
         if not isinstance(state, Mapping) or state.get("type") != name:
             found = state.get("type") if isinstance(state, Mapping) else type(state).__name__
@@ -105,8 +110,8 @@ class LRScheduler:
 
 
 class StepLR(LRScheduler):
-    """``lr = base_lr * gamma ** (epoch // step_size)``: the rate falls by ``gamma`` every
-    ``step_size`` steps.
+    """The optimizer's rate times ``gamma`` at every ``step_size``-th step (chainable: alone,
+    ``base_lr * gamma ** (epoch // step_size)``).
 
     >>> import autograd_lite as al
     >>> from autograd_lite.optim import SGD
@@ -130,13 +135,13 @@ class StepLR(LRScheduler):
         self.step_size = integer_setting(self, "step_size", self.step_size, 1)
         self.gamma = number_setting(self, "gamma", self.gamma, 0.0, strict=True)
 
-    def lr_at(self, epoch: int) -> float:
-        return self.base_lr * self.gamma ** (epoch // self.step_size)
+    def next_lr(self, epoch: int, lr: float) -> float:
+        return lr * self.gamma if epoch and epoch % self.step_size == 0 else lr
 
 
 class MultiStepLR(LRScheduler):
-    """``lr = base_lr * gamma ** k``, k the number of milestones <= epoch: the rate falls by
-    ``gamma`` at each milestone (strictly increasing step numbers).
+    """The optimizer's rate times ``gamma`` at each milestone (strictly increasing step
+    numbers; chainable: alone, ``base_lr * gamma ** k``, k the milestones <= epoch).
 
     >>> import autograd_lite as al
     >>> from autograd_lite.optim import SGD
@@ -162,12 +167,13 @@ class MultiStepLR(LRScheduler):
             )
         self.gamma = number_setting(self, "gamma", self.gamma, 0.0, strict=True)
 
-    def lr_at(self, epoch: int) -> float:
-        return self.base_lr * self.gamma ** bisect_right(self.milestones, epoch)
+    def next_lr(self, epoch: int, lr: float) -> float:
+        return lr * self.gamma if epoch in self.milestones else lr
 
 
 class ExponentialLR(LRScheduler):
-    """``lr = base_lr * gamma ** epoch``: the rate falls by ``gamma`` every step.
+    """The optimizer's rate times ``gamma`` at every step (chainable: alone,
+    ``base_lr * gamma ** epoch``).
 
     >>> import autograd_lite as al
     >>> from autograd_lite.optim import SGD
@@ -187,8 +193,8 @@ class ExponentialLR(LRScheduler):
     def _check(self) -> None:
         self.gamma = number_setting(self, "gamma", self.gamma, 0.0, strict=True)
 
-    def lr_at(self, epoch: int) -> float:
-        return self.base_lr * self.gamma**epoch
+    def next_lr(self, epoch: int, lr: float) -> float:
+        return lr * self.gamma if epoch else lr
 
 
 def integer_setting(owner: object, name: str, value: Any, low: int) -> int:

@@ -1,6 +1,8 @@
 """Schedules that rise, then anneal: ``CosineWithWarmup`` (a linear warm-up, then half a
-cosine) and torch's ``OneCycleLR``; see :mod:`autograd_lite.optim.schedulers` for the
-conventions they share (step 0 on construction, closed forms, JSON-able state).
+cosine) and torch's ``OneCycleLR``. Unlike the decays they are absolute, as torch's
+``LambdaLR`` and ``OneCycleLR``: each step sets the rate from the step number, overriding a
+rate set by hand or by another scheduler. See :mod:`autograd_lite.optim.schedulers` for the
+conventions they share (step 0 on construction, JSON-able state).
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ from .schedulers import LRScheduler, integer_setting, number_setting
 
 
 class CosineWithWarmup(LRScheduler):
-    """A linear warm-up, then half a cosine down to ``min_lr``; ``base_lr`` is the optimizer's
-    rate when the scheduler is made, w = ``warmup_steps``, T = ``total_steps``:
+    """A linear warm-up, then half a cosine down to ``min_lr``, set outright at each step (as
+    torch's ``LambdaLR``); ``base_lr`` is the optimizer's rate when the scheduler is made,
+    w = ``warmup_steps``, T = ``total_steps``:
 
     - ``lr = base_lr * epoch / w`` for epoch < w (0 at step 0, as transformers'
       ``get_cosine_schedule_with_warmup``: the first update does not move the parameters);
@@ -56,7 +59,7 @@ class CosineWithWarmup(LRScheduler):
                 f"lr ({self.base_lr})"
             )
 
-    def lr_at(self, epoch: int) -> float:
+    def next_lr(self, epoch: int, lr: float) -> float:
         w, total = self.warmup_steps, self.total_steps
         if epoch < w:
             return self.base_lr * epoch / w
@@ -70,9 +73,9 @@ class OneCycleLR(LRScheduler):
     """The 1cycle policy as torch's ``OneCycleLR`` with ``three_phase=False``: the rate goes
     from ``initial_lr = max_lr / div_factor`` up to ``max_lr`` over the first
     ``pct_start * total_steps - 1`` steps, then down to
-    ``min_lr = initial_lr / final_div_factor`` at step ``total_steps - 1``; the optimizer's own
-    ``lr`` is replaced. Each phase anneals ``start -> end`` as pct goes 0 -> 1 by
-    ``end + (start - end) * (1 + cos(pi * pct)) / 2`` ("cos") or
+    ``min_lr = initial_lr / final_div_factor`` at step ``total_steps - 1``, set outright at
+    each step: the optimizer's own ``lr`` is replaced. Each phase anneals ``start -> end`` as
+    pct goes 0 -> 1 by ``end + (start - end) * (1 + cos(pi * pct)) / 2`` ("cos") or
     ``start + (end - start) * pct`` ("linear"). ``step()`` may be called ``total_steps``
     times (the last, step ``total_steps``, goes on past min_lr, as torch's); one more raises
     ValueError (as torch) and changes nothing. Momentum is not cycled
@@ -144,7 +147,7 @@ class OneCycleLR(LRScheduler):
             )
         self.base_lr = self.initial_lr  # the schedule starts here, whatever the optimizer's lr
 
-    def lr_at(self, epoch: int) -> float:
+    def next_lr(self, epoch: int, lr: float) -> float:
         if epoch > self.total_steps:
             raise ValueError(
                 f"OneCycleLR: tried to step {epoch} times, but total_steps is "
