@@ -114,6 +114,11 @@ CASES: dict[str, tuple[Callable[..., Any], Callable[..., Any], list[np.ndarray]]
         lambda x, t: TF.smooth_l1_loss(x, t, beta=0.5),
         [normal(4, 3), normal(4, 3)],
     ),
+    "smooth_l1_loss beta 0": (
+        lambda x, t: F.smooth_l1_loss(x, t, beta=0.0),
+        lambda x, t: TF.smooth_l1_loss(x, t, beta=0.0),
+        [normal(4, 3), normal(4, 3)],
+    ),
     "attention": (
         lambda q, k, v: F.scaled_dot_product_attention(q, k, v, is_causal=True),
         lambda q, k, v: TF.scaled_dot_product_attention(q, k, v, is_causal=True),

@@ -103,6 +103,28 @@ def test_regression_losses_are_their_formulas(reduction):
         assert al.gradcheck(lambda a, b, loss=loss: loss(a, b, "sum"), [A, B])
 
 
+def test_smooth_l1_with_beta_zero_is_l1_with_its_gradient():
+    x = al.tensor([1.0, -2.0, 0.5], requires_grad=True)
+    loss = F.smooth_l1_loss(x, np.array([0.0, 0.0, 0.5]), beta=0.0)
+    assert loss.data == pytest.approx(1.0)  # (1 + 2 + 0) / 3
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, [1 / 3, -1 / 3, 0.0])  # sign(d) / 3, as torch
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda: F.smooth_l1_loss(A, B, beta=-1.0), "smooth_l1_loss: beta must be >= 0"),
+        (lambda: F.smooth_l1_loss(A, B, beta=math.nan), "smooth_l1_loss: beta must be >= 0"),
+        (lambda: F.huber_loss(A, B, delta=0.0), "huber_loss: delta must be > 0"),
+        (lambda: F.huber_loss(A, B, delta=-0.5), "huber_loss: delta must be > 0"),
+    ],
+)
+def test_a_beta_or_delta_outside_its_range_is_refused_as_torch(call, message):
+    with pytest.raises(ValueError, match=message):
+        call()
+
+
 def test_binary_cross_entropy_and_its_stable_logit_form():
     logits, t = np.array([-3.0, -0.2, 0.5, 2.0]), np.array([0.0, 1.0, 0.3, 1.0])
     p = sig(logits)

@@ -50,7 +50,13 @@ def smooth_l1_loss(
     reduction: str = "mean",
     beta: float = 1.0,
 ) -> Any:
-    """0.5 d^2 / beta where abs(d) < beta, else abs(d) - 0.5 beta (d = input - target)."""
+    """0.5 d^2 / beta where abs(d) < beta, else abs(d) - 0.5 beta (d = input - target);
+    with beta = 0, l1_loss (as torch: its gradient is sign(d), never the 0 / 0 of the
+    quadratic branch)."""
+    if not beta >= 0:
+        raise ValueError(f"smooth_l1_loss: beta must be >= 0 (0 for l1_loss), not {beta}")
+    if beta == 0:
+        return l1_loss(input, target, reduction)
     _same_shape("smooth_l1_loss", input, target)
     d = input - target
     a = abs_(d)
@@ -64,7 +70,10 @@ def huber_loss(
     reduction: str = "mean",
     delta: float = 1.0,
 ) -> Any:
-    """0.5 d^2 where abs(d) < delta, else delta (abs(d) - 0.5 delta): smooth_l1 times delta."""
+    """0.5 d^2 where abs(d) < delta, else delta (abs(d) - 0.5 delta): smooth_l1 times delta.
+    ``delta`` must be > 0, as torch's (at 0 the loss would be 0 everywhere)."""
+    if not delta > 0:
+        raise ValueError(f"huber_loss: delta must be > 0, not {delta}")
     return smooth_l1_loss(input, target, reduction, beta=delta) * delta
 
 
