@@ -120,8 +120,9 @@ def fit(
     input_noise: float = 0.0,
 ) -> Iterator[EpochMetrics]:
     """Train for ``epochs`` epochs, yielding the metrics after each. The optimizer's learning
-    rate follows :func:`cosine_lr` from its value at the start; ``seed`` fixes the order of
-    the batches and the input noise.
+    rate follows :func:`cosine_lr` from its value at the start, set outright each epoch (a
+    rate set between epochs is overridden); ``seed`` fixes the order of the batches and the
+    input noise.
 
     >>> from autograd_lite import data, nn, optim
     >>> X, y = data.make_moons(400, noise=0.1, seed=0)

@@ -71,3 +71,26 @@ def test_the_learning_rate_decays_along_a_cosine_and_fit_applies_it():
     opt = optim.SGD(net.parameters(), lr=0.2)
     list(fit(net, opt, split, 10, 32))
     assert opt.lr == cosine_lr(0.2, 9, 10)
+
+
+def test_fit_sets_each_epochs_rate_outright_over_a_rate_set_by_hand():
+    # fit's cosine is absolute (as torch's LambdaLR): from the rate at the start, not from
+    # one set between epochs; every update of an epoch uses that epoch's rate
+    split, _ = data.standardize(data.train_test_split(*data.make_moons(100, seed=0)))
+    net = nn.ThreeLayerNet(2, 4, 2, rng=0)
+    opt = optim.SGD(net.parameters(), lr=0.2)
+    used: list[float] = []
+    step = opt.step
+
+    def recording_step() -> None:
+        used.append(opt.lr)
+        step()
+
+    opt.step = recording_step  # type: ignore[method-assign]
+    per_epoch = []
+    for metrics in fit(net, opt, split, 4, 32):
+        per_epoch.append(sorted(set(used)))
+        used.clear()
+        opt.lr = 5.0 * metrics.epoch  # overridden by the next epoch's rate
+    assert per_epoch == [[cosine_lr(0.2, e, 4)] for e in range(4)]
+    assert opt.lr == 20.0  # after the last epoch nothing sets it again
