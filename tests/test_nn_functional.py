@@ -163,6 +163,22 @@ def test_nll_loss_weights_ignores_and_takes_classes_on_axis_1():
         F.nll_loss(logp, np.full((4, 2), 3))
 
 
+@pytest.mark.parametrize(
+    ("loss", "name"),
+    [
+        (lambda z, y, w: F.cross_entropy(z, y, weight=w), "cross_entropy"),
+        (lambda z, y, w: F.nll_loss(al.log_softmax(z, axis=1), y, weight=w), "nll_loss"),
+    ],
+)
+def test_a_class_weight_that_requires_grad_is_refused_as_torch(loss, name):
+    z, y = al.tensor(RNG.standard_normal((2, 3)), requires_grad=True), np.array([0, 2])
+    w = al.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    with pytest.raises(TypeError, match=f"{name}: weight requires grad.*weight.detach"):
+        loss(z, y, w)
+    constant = loss(z, y, w.detach()).data  # a constant weight, as an array would be
+    np.testing.assert_allclose(constant, loss(z, y, np.array([1.0, 2.0, 3.0])).data)
+
+
 def test_kl_div_is_zero_where_the_target_is_and_batchmean_divides_by_the_batch():
     logq = np.log(np.array([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]]))
     p = np.array([[0.0, 0.5, 0.5], [0.7, 0.3, 0.0]])

@@ -11,6 +11,7 @@ from ..ops import abs_, exp, log, log1p, log_softmax, maximum, mean, sum_, where
 from ..ops import cross_entropy as fused_cross_entropy
 from ..ops.activation import binary_cross_entropy as binary_cross_entropy_op
 from ..ops.arrangement import rearranged
+from ..tensor import Tensor
 
 
 def _reduced(name: str, loss: Any, reduction: str) -> Any:
@@ -21,6 +22,17 @@ def _reduced(name: str, loss: Any, reduction: str) -> Any:
     if reduction == "none":
         return loss
     raise ValueError(f"{name}: reduction must be 'mean', 'sum' or 'none', not {reduction!r}")
+
+
+def _class_weight(name: str, weight: Any) -> Any:
+    """``weight``'s array (None stays None): a per-class weight is a constant of the loss, so a
+    Tensor that requires grad is refused, as torch refuses it, rather than left without one."""
+    if isinstance(weight, Tensor) and weight.requires_grad:
+        raise TypeError(
+            f"{name}: weight requires grad, but the loss is not differentiated in its class "
+            "weights (torch refuses it too); pass weight.detach() to use it as a constant"
+        )
+    return None if weight is None else np.asarray(getattr(weight, "data", weight))
 
 
 def _same_shape(name: str, input: Any, target: Any) -> None:  # noqa: A002
@@ -127,11 +139,12 @@ def nll_loss(
             f"nll_loss: input of shape {shape} and target of shape {labels.shape}: give "
             "(N, C, ...) log-probabilities and (N, ...) integer class labels"
         )
+    weight = _class_weight("nll_loss", weight)
     counted = labels != ignore_index
     safe = np.where(counted, labels, 0)
     if np.any((safe < 0) | (safe >= shape[1])):
         raise ValueError(f"nll_loss: a target is outside the {shape[1]} classes")
-    w = np.ones(shape[1]) if weight is None else np.asarray(getattr(weight, "data", weight))
+    w = np.ones(shape[1]) if weight is None else weight
     factor = np.where(counted, w[safe], 0.0)
     picked = rearranged(np.take_along_axis, input, np.expand_dims(safe, 1), axis=1)
     loss = -(picked.reshape(labels.shape) * factor)
@@ -187,6 +200,7 @@ def cross_entropy(
     """
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], not {label_smoothing}")
+    weight = _class_weight("cross_entropy", weight)
     shape, labels = np.shape(input), np.asarray(getattr(target, "data", target))
     probabilities = labels.shape == shape and len(shape) > 0
     plain = not probabilities and not np.any(labels == ignore_index)
@@ -197,7 +211,7 @@ def cross_entropy(
     class_axis = 1 if len(shape) > 1 else 0  # torch's layout, which nll_loss takes
     logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, class_axis)
     classes = shape[axis]
-    w = np.ones(classes) if weight is None else np.asarray(getattr(weight, "data", weight))
+    w = np.ones(classes) if weight is None else weight
     if w.shape != (classes,):
         raise ValueError(f"cross_entropy: weight of shape {w.shape} for {classes} classes")
     w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
