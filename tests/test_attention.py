@@ -102,6 +102,13 @@ def test_dropout_on_the_weights_follows_the_generator():
     assert not np.allclose(first.data, reference(Q, K, V))
 
 
+def test_float32_inputs_give_float32_attention_with_dropout_too():
+    q, k, v = (al.tensor(a.astype(np.float32)) for a in (Q, K, V))
+    out = F.scaled_dot_product_attention(q, k, v, dropout_p=0.3, rng=np.random.default_rng(2))
+    assert out.dtype == np.float32
+    assert F.scaled_dot_product_attention(q, k, v, is_causal=True).dtype == np.float32
+
+
 def test_the_graph_names_the_steps_of_the_formula():
     q = al.tensor(Q[0, 0], requires_grad=True)
     out = F.scaled_dot_product_attention(q, K[0, 0], V[0, 0], is_causal=True)

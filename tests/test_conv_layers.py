@@ -33,6 +33,18 @@ def test_conv1d_and_flatten_shapes():
     assert nn.Flatten(2)(x).shape == (2, 3, 20)
 
 
+@pytest.mark.parametrize("p", [0.2, 0.5, 1.0])
+def test_dropout_keeps_a_float32_input_float32(p):
+    x = al.tensor(np.ones((20, 30), np.float32), requires_grad=True)
+    y = F.dropout(x, p, True, np.random.default_rng(0))
+    assert y.dtype == np.float32 and nn.Dropout(p, rng=0)(x).dtype == np.float32
+    kept = {np.float32(1) / np.float32(1 - p)} if p < 1 else set()
+    assert set(np.unique(y.data)) <= {0.0} | kept
+    y.sum().backward()
+    assert x.grad.dtype == np.float32
+    assert F.dropout(np.ones(3, int), 0.5, True, np.random.default_rng(0)).dtype == np.float64
+
+
 def test_dropout_zeroes_and_rescales_while_training_and_is_the_identity_in_eval():
     layer = nn.Dropout(0.25, rng=0)
     x = al.tensor(np.ones((200, 50)), requires_grad=True)

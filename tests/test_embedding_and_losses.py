@@ -120,6 +120,28 @@ def test_cross_entropy_without_extras_is_the_fused_op():
         F.cross_entropy(al.tensor(Z), Y, label_smoothing=1.5)
 
 
+@pytest.mark.parametrize(
+    "loss",
+    [
+        lambda z: F.cross_entropy(z, Y),  # a label equal to ignore_index
+        lambda z: F.cross_entropy(z, np.where(Y < 0, 0, Y), label_smoothing=0.1),
+        lambda z: F.cross_entropy(z, np.full((6, 4), 0.25, np.float32), label_smoothing=0.1),
+        lambda z: F.cross_entropy(z, Y, reduction="none"),
+        lambda z: F.nll_loss(al.log_softmax(z, axis=1), np.where(Y < 0, 0, Y)),
+        lambda z: F.nll_loss(al.log_softmax(z, axis=1), Y, reduction="sum"),
+    ],
+    ids=["ignore_index", "label_smoothing", "probabilities", "none", "nll_loss", "nll sum"],
+)
+def test_float32_logits_give_a_float32_loss_and_gradient(loss):
+    z = al.tensor(Z.astype(np.float32), requires_grad=True)
+    value = loss(z)
+    assert value.dtype == np.float32
+    value.sum().backward()
+    assert z.grad.dtype == np.float32
+    as64 = loss(al.tensor(Z)).data  # the same numbers, to float32's precision
+    np.testing.assert_allclose(value.data, as64, rtol=1e-5)
+
+
 # binary_cross_entropy where p (1 - p) < 1e-12: torch's gradient (p - t) / max(p (1 - p), 1e-12)
 P_EDGE = [0.0, 1.0, 0.0, 1.0, 1e-13, 0.25]
 T_EDGE = [1.0, 0.0, 0.0, 1.0, 1.0, 0.5]

@@ -35,6 +35,13 @@ def _class_weight(name: str, weight: Any) -> Any:
     return None if weight is None else np.asarray(getattr(weight, "data", weight))
 
 
+def _float_dtype(input: Any) -> np.dtype:  # noqa: A002
+    """The dtype of default weights for ``input``: its own when floating (float32 logits keep
+    a float32 loss), else float64."""
+    dtype = np.asarray(getattr(input, "data", input)).dtype
+    return dtype if dtype.kind == "f" else np.dtype(np.float64)
+
+
 def _same_shape(name: str, input: Any, target: Any) -> None:  # noqa: A002
     if np.shape(input) != np.shape(target):
         raise ValueError(
@@ -144,7 +151,7 @@ def nll_loss(
     safe = np.where(counted, labels, 0)
     if np.any((safe < 0) | (safe >= shape[1])):
         raise ValueError(f"nll_loss: a target is outside the {shape[1]} classes")
-    w = np.ones(shape[1]) if weight is None else weight
+    w = np.ones(shape[1], _float_dtype(input)) if weight is None else weight
     factor = np.where(counted, w[safe], 0.0)
     picked = rearranged(np.take_along_axis, input, np.expand_dims(safe, 1), axis=1)
     loss = -(picked.reshape(labels.shape) * factor)
@@ -211,7 +218,7 @@ def cross_entropy(
     class_axis = 1 if len(shape) > 1 else 0  # torch's layout, which nll_loss takes
     logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, class_axis)
     classes = shape[axis]
-    w = np.ones(classes) if weight is None else weight
+    w = np.ones(classes, _float_dtype(input)) if weight is None else weight
     if w.shape != (classes,):
         raise ValueError(f"cross_entropy: weight of shape {w.shape} for {classes} classes")
     w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
