@@ -235,6 +235,8 @@ def test_a_parameter_given_twice_is_refused_naming_both_positions(make):
         ([np.ones(2)], TypeError, "parameter 0 is a ndarray, not a Tensor"),
         ([param([1.0]), 1.0], TypeError, "parameter 1 is a float, not a Tensor"),
         ([param([1.0]) * 2], ValueError, "op 'multiply', not a leaf Tensor"),
+        # a hand-set float .grad would have been truncated into an integer tensor
+        ([al.tensor(np.array([1, 2]))], TypeError, "parameter 0 is int64; parameters are float"),
     ],
 )
 def test_what_is_not_a_leaf_tensor_is_refused(params, error, message):

@@ -227,8 +227,8 @@ class Optimizer:
 
 
 def _check_parameters(name: str, params: list[Any]) -> None:
-    """Refuse a parameter that is not a Tensor (TypeError), is an op's result rather than a
-    leaf, or is given twice (ValueError): a step would update it twice, as one twice as large."""
+    """Refuse a parameter that is not a floating-point Tensor (TypeError), is an op's result
+    rather than a leaf, or is given twice (ValueError): a step would update it twice."""
     first: dict[int, int] = {}
     for i, p in enumerate(params):
         what = f"parameter {i}" + (f" ({p.name!r})" if getattr(p, "name", None) else "")
@@ -241,6 +241,11 @@ def _check_parameters(name: str, params: list[Any]) -> None:
             raise ValueError(
                 f"{name}: {what} is the result of op {p.op.name!r}, not a leaf Tensor, so "
                 "backward() gives it no .grad; optimize the tensors it was computed from"
+            )
+        if p.dtype.kind != "f":
+            raise TypeError(
+                f"{name}: {what} is {p.dtype}; parameters are floating point (a step would "
+                "truncate its update), as a Tensor that requires grad is"
             )
         if id(p) in first:
             raise ValueError(
