@@ -15,7 +15,10 @@ An op's attributes are the third thing its rules read: an index array (``x[idx]`
 gradient. A numpy write into such an array fails at the write, with numpy's "assignment destination
 is read-only". One numpy call ignores the flag: ``ufunc.at`` (``np.add.at``, numpy 2.4).
 Given a Tensor it is refused (interop.py); given ``t.data`` itself, nothing can stop it.
-The library's own writers (optimizers, ``load_state_dict``) use :func:`writable`: in place
+The in-place operators (``t += x``, ``t -= x``, ...) are :func:`update_in_place`: allowed
+only where nothing is recorded (under ``no_grad``, or when nothing requires grad), never on
+an op's result in a graph. The library's own writers (optimizers, ``load_state_dict``) and
+those operators use :func:`writable`: in place
 when no live graph holds the array, else into a fresh array, and a backward through the
 older graph then raises, naming the op and the tensor.
 """
@@ -26,6 +29,10 @@ import threading
 from typing import Any
 
 import numpy as np
+
+from .node import Node
+from .op_errors import op_error
+from .switches import grad_mode
 
 _lock = threading.RLock()  # re-entrant: a Hold freed by the garbage collector mid-update
 _counts: dict[int, int] = {}  # id(array) -> the number of live nodes holding it
@@ -115,6 +122,30 @@ def writable(t: Any) -> np.ndarray:
             _replaced.add(id(a))
     t.data = a.copy()
     return t.data
+
+
+def update_in_place(t: Any, ufunc: Any, other: Any, symbol: str) -> Any:
+    """``t += other`` and the like: ``t``'s own data changed, as numpy's and PyTorch's
+    in-place operators do (aliases of ``t`` see it; its dtype stays, by numpy's casting).
+
+    Refused where it would be recorded (grad mode on and either side requiring grad, as
+    PyTorch refuses it on a leaf) and on an op's result in a graph, whose value its rules
+    read; write ``t = t + other`` there, a new node."""
+    value = other.data if isinstance(other, Node) else other
+    made_by = getattr(t._op, "name", None)
+    if made_by or (grad_mode.enabled and (t.requires_grad or getattr(other, "requires_grad", 0))):
+        why = f"is the result of op {made_by!r}" if made_by else "requires grad"
+        raise RuntimeError(
+            f"t {symbol} x changes t in place, but t (shape {t.shape}) {why}: the graph would "
+            f"lose the value its gradients read. Write t = t {symbol[:-1]} x, a new node; or, "
+            "to update a parameter, do it under al.no_grad(), as an optimizer step does"
+        )
+    data = writable(t)
+    try:
+        ufunc(data, value, out=data)
+    except (ValueError, TypeError) as exc:
+        raise op_error(symbol, [data, value], exc) from None
+    return t
 
 
 def stale_input_error(op_name: str, inputs: Any, i: int, array: np.ndarray) -> RuntimeError:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import engine
+from .inplace import update_in_place
 from .interop import INT_KINDS, ArrayConversions, as_array, plain_numpy
 from .node import Node
 from .tensor_methods import ArrayMethods
@@ -159,6 +160,25 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
 
     def __rmatmul__(self, other: Any) -> Tensor:
         return ops.matmul(other, self)
+
+    # in place (t += x, ...): only where nothing is recorded, see inplace.update_in_place
+    def __iadd__(self, other: Any) -> Tensor:
+        return update_in_place(self, np.add, other, "+=")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return update_in_place(self, np.subtract, other, "-=")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return update_in_place(self, np.multiply, other, "*=")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return update_in_place(self, np.true_divide, other, "/=")
+
+    def __ipow__(self, other: Any) -> Tensor:
+        return update_in_place(self, np.power, other, "**=")
+
+    def __imatmul__(self, other: Any) -> Tensor:
+        return update_in_place(self, np.matmul, other, "@=")
 
     def __neg__(self) -> Tensor:
         return ops.negative(self)

@@ -265,3 +265,59 @@ def test_an_index_buffer_reused_after_the_forward_does_not_move_the_gradient(nam
         return x.grad
 
     np.testing.assert_array_equal(gradient(reuse=True), gradient(reuse=False))
+
+
+def test_an_in_place_operator_under_no_grad_updates_the_tensor_itself():
+    # t -= x made a new Tensor and rebound the name: a torch-style manual SGD loop over a
+    # list of parameters left every parameter unchanged, with no error
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    params, alias = [w], w
+    with al.no_grad():
+        for p in params:
+            p -= 0.1 * p.grad
+    assert alias is w and w.requires_grad and w.is_leaf
+    np.testing.assert_allclose(w.data, [0.8, 1.6])
+    np.testing.assert_array_equal(w.grad, [2.0, 4.0])
+
+
+@pytest.mark.parametrize(
+    ("update", "expected"),
+    [
+        (lambda t: t.__iadd__(1.0), [2.0, 3.0]),
+        (lambda t: t.__isub__(np.array([1.0, 1.0])), [0.0, 1.0]),
+        (lambda t: t.__imul__(al.tensor(3.0)), [3.0, 6.0]),
+        (lambda t: t.__itruediv__(2), [0.5, 1.0]),
+        (lambda t: t.__ipow__(2), [1.0, 4.0]),
+    ],
+)
+def test_in_place_operators_on_a_constant_follow_numpy(update, expected):
+    t = al.tensor(np.array([1.0, 2.0], np.float32))
+    alias = t
+    assert update(t) is t
+    assert alias.dtype == np.float32
+    np.testing.assert_allclose(alias.data, expected)
+
+
+def test_in_place_matmul_and_numpys_casting_rule():
+    m = al.tensor(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    m @= np.eye(2) * 2
+    np.testing.assert_array_equal(m.data, [[2.0, 4.0], [6.0, 8.0]])
+    i = al.tensor(np.array([1, 2]))
+    with pytest.raises(TypeError, match=r"^/=: .*Cannot cast ufunc 'divide' output"):
+        i /= 2  # numpy refuses too: the result is not an integer
+
+
+def test_in_place_operators_are_refused_where_they_would_be_recorded():
+    w = al.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match=r"t \+= x changes t in place, but t .* requires grad"):
+        w += 1.0
+    c = al.tensor([1.0, 2.0])
+    with pytest.raises(RuntimeError, match=r"t \*= x .* requires grad"):
+        c *= w  # the result would depend on w
+    y = al.exp(w)
+    with al.no_grad(), pytest.raises(RuntimeError, match=r"is the result of op 'exp'"):
+        y -= 1.0  # exp's rule reads its output: changing it would change w's gradient
+    np.testing.assert_array_equal(c.data, [1.0, 2.0])
+    y.sum().backward()
+    np.testing.assert_allclose(w.grad, np.exp([1.0, 2.0]))
