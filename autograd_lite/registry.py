@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from .inplace import Hold, frozen_attrs
+from .op_arguments import bind_attrs, constant_attrs, lists_as_arrays
 from .op_errors import complex_error, no_rule_error, op_error, rule_wrote_error
 from .switches import grad_mode
 from .tensor import Tensor, new_tensor
@@ -110,9 +111,9 @@ class Op:
     def __call__(self, *args: Any, **attrs: Any) -> Tensor:
         """Run the forward on the inputs' data; record a node when a gradient is needed."""
         if len(args) > self.n_inputs and not self.variadic:
-            args = self._bind_attrs(args, attrs)
+            args = bind_attrs(self, args, attrs)
         if attrs:
-            attrs = self._constant_attrs(attrs)
+            attrs = constant_attrs(self, attrs)
         arrays = []
         needs_grad = False
         guarded = False  # a leaf's or a constant's array is among the inputs (see inplace.py)
@@ -123,6 +124,8 @@ class Op:
                     needs_grad = True
                 if a._op is None:
                     guarded = True
+            elif type(a) is list or type(a) is tuple:  # numpy reads one as an array; so do rules
+                return self(*lists_as_arrays(args), **attrs)
             else:
                 arrays.append(a)
                 if type(a) is np.ndarray:
@@ -194,33 +197,6 @@ class Op:
         """The forward's output on arrays, without the extra it may also return."""
         out = self.forward(*arrays, **attrs)
         return out[0] if self.returns_extra else out
-
-    def _bind_attrs(self, args: tuple[Any, ...], attrs: dict[str, Any]) -> tuple[Any, ...]:
-        """Move positional arguments past the inputs into ``attrs``, as numpy's signatures allow."""
-        extra = args[self.n_inputs :]
-        if len(extra) > len(self.attr_names):
-            raise TypeError(
-                f"{self.name}() takes {self.n_inputs} input(s) and the attributes "
-                f"{self.attr_names}, but {len(args)} positional arguments were given"
-            )
-        for name, value in zip(self.attr_names, extra, strict=False):
-            if name in attrs:
-                raise TypeError(f"{self.name}() got multiple values for {name!r}")
-            attrs[name] = value
-        return args[: self.n_inputs]
-
-    def _constant_attrs(self, attrs: dict[str, Any]) -> dict[str, Any]:
-        """The attributes as constants: a Tensor as its array, refused if it requires grad."""
-        if not any(isinstance(v, Tensor) for v in attrs.values()):
-            return attrs
-        for name, t in attrs.items():
-            if isinstance(t, Tensor) and t.requires_grad and grad_mode.enabled:
-                raise TypeError(
-                    f"{self.name}(): attribute {name!r} is a Tensor that requires grad, but "
-                    f"attributes are constants and get no gradient; pass {name}=t.detach(), or "
-                    "use ops that take it as an input (clip: al.minimum(al.maximum(x, lo), hi))"
-                )
-        return {k: v.data if isinstance(v, Tensor) else v for k, v in attrs.items()}
 
     def __repr__(self) -> str:
         return f"<op {self.name}>"

@@ -22,6 +22,7 @@ CORE = {
     "tensor_methods",
     "registry",
     "op_errors",
+    "op_arguments",
     "engine",
     "switches",
     "interop",

@@ -209,3 +209,36 @@ def test_linear_with_a_number_for_bias_keeps_a_float32_dtype(bias):
     np.testing.assert_allclose(y.data, np.ones((4, 3)) @ w.data + float(layer_bias))
     y.sum().backward()
     assert x.grad.dtype == w.grad.dtype == np.float32
+
+
+LIST_CONSTANTS = {  # each: with the constant as a list or tuple, and as an array
+    "power": (lambda t: t ** [2.0, 3.0], lambda t: t ** np.array([2.0, 3.0])),
+    "rpow": (lambda t: [0.0, 2.0] ** t, lambda t: np.array([0.0, 2.0]) ** t),
+    "matmul": (lambda t: t @ [2.0, 3.0], lambda t: t @ np.array([2.0, 3.0])),
+    "heaviside": (
+        lambda t: np.heaviside([0.0, 1.0], t),
+        lambda t: np.heaviside(np.array([0.0, 1.0]), t),
+    ),
+    "solve": (
+        lambda t: np.linalg.solve(al.stack([t, t * t]), [2.0, 3.0]),
+        lambda t: np.linalg.solve(al.stack([t, t * t]), np.array([2.0, 3.0])),
+    ),
+    "maximum": (lambda t: al.maximum(t, (2.0, 0.0)), lambda t: al.maximum(t, np.array([2.0, 0.0]))),
+}
+
+
+@pytest.mark.parametrize("name", LIST_CONSTANTS)
+def test_a_list_or_tuple_constant_is_read_as_an_array(name):
+    # its rules got the list itself: x == 0 on a list is one False, so [0.0, 2.0] ** t had
+    # gradient [nan, 5.545] (torch [0, 5.545]) and heaviside's d/dh0 was 0; t ** [2.0, 3.0]
+    # and t @ [2.0, 3.0] raised a raw TypeError / AttributeError inside the rule at backward
+    listed, arrayed = LIST_CONSTANTS[name]
+    grads = []
+    for f in (listed, arrayed):
+        t = al.tensor([1.5, 2.5], requires_grad=True)
+        out = f(t)
+        out.sum().backward()
+        grads.append((out.data, t.grad))
+    np.testing.assert_array_equal(grads[0][0], grads[1][0])
+    np.testing.assert_array_equal(grads[0][1], grads[1][1])
+    assert_gradients_close(lambda t: listed(t).sum(), [1.5, 2.5])
