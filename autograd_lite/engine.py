@@ -11,6 +11,7 @@ their tensor is processed. Observers (switches.py) see each step; with none, not
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -21,6 +22,7 @@ from .node import Node
 from .switches import enable_grad, grad_mode
 
 RELEASED = object()  # marks a node whose saved values a backward has freed
+_grad_lock = threading.Lock()  # guards the read-add-write of a tensor's .grad
 
 
 def reverse_topological_order(
@@ -123,7 +125,8 @@ def _run(
         if store_in_grad is None:
             gradients[t] = g
         elif op is None or t._retains_grad or store_in_grad == "all":
-            t.grad = g if t.grad is None else _accumulate(t.grad, g)
+            with _grad_lock:  # two threads' passes may meet in one leaf, as torch's lock
+                t.grad = g if t.grad is None else _accumulate(t.grad, g)
         if op is None:
             continue
         out, args, extra = _rule_arguments(t, create_graph)
