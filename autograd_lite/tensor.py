@@ -8,6 +8,7 @@ give recorded Tensors, never object arrays.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import numpy as np
@@ -111,6 +112,19 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
         return ops.transpose(self)
 
     __hash__ = Node.__hash__  # by identity: defining __eq__ would otherwise unset it
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Tensor:
+        """A new leaf of the same data, grad and name; an op's result is refused, as in
+        PyTorch: its copied graph would hold arrays the in-place guard does not protect."""
+        if self._op is not None:
+            raise RuntimeError(
+                f"copy.deepcopy of a tensor made by op {self._op.name!r}: only leaves are "
+                "deep-copied (as in PyTorch); copy t.detach(), or the leaves, and compute again"
+            )
+        new = Tensor(self.data.copy(), requires_grad=self.requires_grad, name=self.name)
+        new.grad = copy.deepcopy(self.grad, memo)
+        memo[id(self)] = new
+        return new
 
     # --- operators ----------------------------------------------------------------------
     def __add__(self, other: Any) -> Tensor:

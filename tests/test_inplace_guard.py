@@ -321,3 +321,26 @@ def test_in_place_operators_are_refused_where_they_would_be_recorded():
     np.testing.assert_array_equal(c.data, [1.0, 2.0])
     y.sum().backward()
     np.testing.assert_allclose(w.grad, np.exp([1.0, 2.0]))
+
+
+def test_deepcopy_copies_leaves_and_refuses_an_ops_result():
+    # the copied graph's leaf was writable, so writing it gave a gradient of values the
+    # forward never saw ([20, 20] where 2 x = [2, 4]); torch refuses to deepcopy a non-leaf
+    import copy
+
+    x = al.tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = (x * x).sum()
+    with pytest.raises(RuntimeError, match=r"deepcopy of a tensor made by op 'sum'"):
+        copy.deepcopy(y)
+    y.backward()
+    x2 = copy.deepcopy(x)
+    assert x2 is not x and x2.requires_grad and x2.is_leaf and x2.name == "x"
+    np.testing.assert_array_equal(x2.grad, [2.0, 4.0])
+    x2.data[:] = 5.0
+    x2.grad[:] = 0.0
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+    net = nn.Linear(2, 3, rng=0)
+    copied = copy.deepcopy(net)
+    assert [p.name for p in copied.parameters()] == [p.name for p in net.parameters()]
+    assert all(a is not b for a, b in zip(copied.parameters(), net.parameters(), strict=True))
