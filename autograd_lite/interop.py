@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from .node import Node, data_of
+from .numpy_keywords import UFUNC_KEYWORDS, keywords_lose_gradient
 from .switches import grad_mode
 
 FLOAT_KINDS = "f"
@@ -58,9 +59,10 @@ def _describe_input(data: Any) -> str:
 def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
     """Run a numpy function that has no registered op on plain arrays.
 
-    Allowed when nothing is lost: no input needs a gradient, or the result is not
-    floating point (comparisons, ``np.allclose``, ``np.argmax``). Otherwise the graph
-    would be cut silently, so this raises.
+    Allowed when nothing is lost: grad mode is off, no input needs a gradient, or the result
+    is not floating point (comparisons, ``np.allclose``, ``np.argmax``). Otherwise the graph
+    would be cut silently, so this raises, before numpy writes into any ``out=``. With
+    ``out=``, the result is what numpy gives: the target, a Tensor's own if it was one.
     """
     flat = list(args) + list(kwargs.values())
     flat += [y for x in flat if isinstance(x, (list, tuple)) for y in x]
@@ -81,14 +83,49 @@ def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
             f"numpy.{name}: the tensor's array is read-only (a live graph reads it, or an op "
             "made it); numpy's ufunc.at would write into it anyway, so this refuses"
         )
+    needs_grad = grad_mode.enabled and any(isinstance(x, Node) and x.requires_grad for x in flat)
+    out = kwargs.get("out")
+    if needs_grad:  # decided before numpy runs: out= would be written first
+        lost = [k for k in kwargs if k in UFUNC_KEYWORDS] if _has_op(func) else []
+        if lost:
+            raise keywords_lose_gradient(name, lost)
+        if _writes_floats(out):
+            raise _no_rule_error(name, " (and out= was given: nothing was written)")
     result = func(*_unwrap(args), **{k: _unwrap(v) for k, v in kwargs.items()})
-    if any(isinstance(x, Node) and x.requires_grad for x in flat) and _is_float(result):
-        raise TypeError(
-            f"numpy.{name} has no gradient rule in autograd_lite and an input requires grad; "
-            "use a registered op (see autograd_lite.list_ops()), register one, or pass "
-            "tensor.data to compute without a gradient"
-        )
-    return result
+    if needs_grad and _is_float(result):
+        raise _no_rule_error(name, "")
+    return result if out is None else _out_as_given(result, out)
+
+
+def _has_op(func: Any) -> bool:
+    """Whether ``func`` is a ufunc's call that, without keywords, runs a registered op."""
+    from .ops import NUMPY_TO_OP  # the ops import the Tensor, which imports this module
+
+    ufunc = getattr(func, "__self__", None)
+    return isinstance(ufunc, np.ufunc) and func.__name__ == "__call__" and ufunc in NUMPY_TO_OP
+
+
+def _writes_floats(out: Any) -> bool:
+    """Whether ``out=`` would receive values that could carry a gradient."""
+    targets = out if isinstance(out, tuple) else (out,)
+    return any(isinstance(t, Node) or (isinstance(t, np.ndarray) and _is_float(t)) for t in targets)
+
+
+def _out_as_given(result: Any, out: Any) -> Any:
+    """numpy returns its out= targets; a Tensor given as one comes back as itself."""
+    targets = out if isinstance(out, tuple) else (out,)
+    results = result if isinstance(result, tuple) else (result,)
+    pairs = zip(results, targets, strict=False)
+    given = [t if isinstance(t, Node) and r is t.data else r for r, t in pairs]
+    return tuple(given) if isinstance(result, tuple) else given[0]
+
+
+def _no_rule_error(name: str, why: str) -> TypeError:
+    return TypeError(
+        f"numpy.{name} has no gradient rule in autograd_lite and an input requires grad{why}; "
+        "use a registered op (see autograd_lite.list_ops()), register one, or pass "
+        "tensor.data to compute without a gradient"
+    )
 
 
 def _unwrap(x: Any) -> Any:

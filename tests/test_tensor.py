@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 
@@ -169,3 +171,76 @@ def test_importing_the_package_needs_no_hypothesis():
 
     code = "import sys, autograd_lite; assert 'hypothesis' not in sys.modules, 'imported'"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _w():
+    return al.tensor([1.0, 2.0], requires_grad=True)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda w, buf: np.multiply(w, 10.0, out=w), "multiply"),
+        (lambda w, buf: np.add(np.ones(2), 5.0, out=w), "add"),
+        (lambda w, buf: np.exp(w, out=buf), "exp"),
+        (lambda w, buf: np.exp(w, where=np.array([True, False]), out=buf), "exp"),
+        (lambda w, buf: np.add.accumulate(w, out=buf), "add.accumulate"),
+        (lambda w, buf: np.nancumsum(w, out=buf), "nancumsum"),
+    ],
+)
+def test_out_with_a_tensor_that_requires_grad_is_refused_before_anything_is_written(call, name):
+    # the write was done, then refused as "no gradient rule" (w.data became [10, 20])
+    w, buf = _w(), np.zeros(2)
+    with pytest.raises(TypeError, match=rf"^numpy\.{name}\b.*out=.*nothing was written"):
+        call(w, buf)
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    np.testing.assert_array_equal(buf, [0.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "advice"),
+    [
+        ({"out": None}, r"without out= and assign the result: y = np\.multiply\("),
+        ({"dtype": np.float32}, r"\.astype\("),
+        ({"where": np.array([True, False])}, r"al\.where\("),
+        ({"casting": "unsafe"}, r"without casting="),
+        ({"order": "K"}, r"without order="),
+        ({"subok": True}, r"without subok="),
+        ({"signature": (None, None, None)}, r"without signature="),
+    ],
+)
+def test_ufunc_keywords_on_a_tensor_that_requires_grad_name_the_keyword(kwargs, advice):
+    # each gave "numpy.multiply has no gradient rule", though the op exists
+    w, buf = _w(), np.zeros(2)
+    kwargs = {**kwargs, "out": buf} if "out" in kwargs else kwargs
+    with pytest.raises(TypeError, match=r"^numpy\.multiply\b") as info:
+        np.multiply(w, 10.0, **kwargs)
+    message = str(info.value)
+    keyword = next(iter(kwargs))
+    assert f"{keyword}=" in message and "no gradient rule" not in message
+    assert re.search(advice, message) and "al.no_grad()" in message
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+    np.testing.assert_array_equal(buf, [0.0, 0.0])
+
+
+def test_out_under_no_grad_writes_and_returns_the_target_as_numpy_does():
+    w, buf = _w(), np.zeros(2)
+    with al.no_grad():
+        assert np.exp(w, out=buf) is buf
+        assert np.multiply(w, 10.0, out=w) is w
+        assert np.nancumsum(w, out=np.zeros(2)).tolist() == [10.0, 30.0]
+    np.testing.assert_allclose(buf, np.exp([1.0, 2.0]))
+    np.testing.assert_array_equal(w.data, [10.0, 20.0])
+    assert w.requires_grad
+
+
+def test_out_is_written_when_nothing_requires_grad_or_the_result_is_not_float():
+    buf = np.zeros(2)
+    assert np.add(al.tensor([1.0, 2.0]), 1.0, out=buf) is buf
+    np.testing.assert_array_equal(buf, [2.0, 3.0])
+    t = al.tensor([5.0, 6.0])
+    assert np.add(np.ones(2), 1.0, out=t) is t  # a tensor that needs no gradient
+    np.testing.assert_array_equal(t.data, [2.0, 2.0])
+    mask = np.zeros(2, dtype=bool)  # a comparison has no gradient to lose
+    assert np.greater(_w(), 1.5, out=mask) is mask
+    np.testing.assert_array_equal(mask, [False, True])
