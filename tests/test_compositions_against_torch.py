@@ -13,6 +13,8 @@ RNG = np.random.default_rng(0)
 A = RNG.standard_normal((3, 4, 4))
 S = A @ A.transpose(0, 2, 1) + 4 * np.eye(4)
 X = RNG.standard_normal((3, 7))
+X_NAN = X.copy()
+X_NAN[0, 2] = X_NAN[1, [1, 5]] = np.nan  # one NaN in row 0, two in row 1, none in row 2
 
 
 def lower(t):
@@ -22,6 +24,7 @@ def lower(t):
 CASES = {
     "quantile": (lambda t: al.quantile(t, 0.3, axis=1), lambda t: torch.quantile(t, 0.3, 1), [X]),
     "median of an odd count": (lambda t: al.median(t, axis=1), lambda t: t.median(1).values, [X]),
+    "max of an array holding NaN": (np.max, torch.max, [X_NAN]),
     "eigvalsh": (al.linalg.eigvalsh, lambda t: torch.linalg.eigvalsh(lower(t)), [S]),
     "eigh's vectors, up to sign": (
         lambda t: np.abs(al.linalg.eigh(t)[1]),

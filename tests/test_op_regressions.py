@@ -242,3 +242,25 @@ def test_a_list_or_tuple_constant_is_read_as_an_array(name):
     np.testing.assert_array_equal(grads[0][0], grads[1][0])
     np.testing.assert_array_equal(grads[0][1], grads[1][1])
     assert_gradients_close(lambda t: listed(t).sum(), [1.5, 2.5])
+
+
+# --- NaN in max and min (numpy's values, torch's gradients) ----------------------------------
+@pytest.mark.parametrize("reduce", [np.max, np.min])
+def test_max_and_min_at_nan_send_the_gradient_to_the_nans(reduce):
+    # the gradient was all NaN, with a RuntimeWarning (x == nan is never true); torch.max
+    # shares it between the NaNs, as ties share it
+    a = np.array([[1.0, np.nan, 3.0, np.nan], [4.0, 6.0, 6.0, 5.0]])
+    x = al.tensor(a, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        reduce(x).backward()
+        np.testing.assert_array_equal(x.grad, [[0, 0.5, 0, 0.5], [0, 0, 0, 0]])
+        x.grad = None
+        out = reduce(x, axis=1, keepdims=True)
+        (out * al.tensor([[2.0], [4.0]])).sum().backward()
+    np.testing.assert_array_equal(out.data, reduce(a, axis=1, keepdims=True))
+    tie = [0, 2, 2, 0] if reduce is np.max else [4, 0, 0, 0]  # the row without NaN as before
+    np.testing.assert_array_equal(x.grad, [[0, 1, 0, 1], tie])
+    x.grad = None
+    (reduce(x[0]) ** 2).backward()  # a NaN g stays at the NaNs (it was NaN all along the row)
+    np.testing.assert_array_equal(x.grad, [[0, np.nan, 0, np.nan], [0, 0, 0, 0]])

@@ -68,7 +68,7 @@ def max_(x, axis=None, keepdims=False):
 
 @max_.vjp
 def _max(g, out, x, axis=None, keepdims=False):
-    """d max(x)/dx_i = 1 at the maximum (shared equally between ties), else 0."""
+    """d max(x)/dx_i = 1 at the maximum (shared equally between ties, or NaNs), else 0."""
     return extremum_grad(g, out, x, axis)
 
 
@@ -79,14 +79,22 @@ def min_(x, axis=None, keepdims=False):
 
 @min_.vjp
 def _min(g, out, x, axis=None, keepdims=False):
-    """d min(x)/dx_i = 1 at the minimum (shared equally between ties), else 0."""
+    """d min(x)/dx_i = 1 at the minimum (shared equally between ties, or NaNs), else 0."""
     return extremum_grad(g, out, x, axis)
 
 
 def extremum_grad(g: Any, out: Any, x: Any, axis: Any) -> Any:
+    """g shared equally between the elements equal to the extremum ``out``; where ``out``
+    is NaN (its slice holds one, as numpy's max and min say), between the NaNs of that
+    slice, whole or along ``axis`` alike. torch.max does so over a whole tensor and
+    torch.max(x, dim) gives the first NaN all of it; torch.amax gives the slice NaN."""
     kept = kept_shape(x.shape, axis)
-    hits = x == out.reshape(kept)
-    return g.reshape(kept) * (hits / hits.sum(axis=axis, keepdims=True))
+    out = out.reshape(kept)
+    hits = x == out
+    if np.isnan(out).any():  # NaN == NaN is never true
+        hits = hits | (np.isnan(x) & np.isnan(out))
+    # picked, not multiplied by 0: a NaN g (as from max(x) ** 2 at NaN) stays at the hits
+    return np.where(hits, g.reshape(kept) / hits.sum(axis=axis, keepdims=True), 0)
 
 
 @register("logsumexp")
