@@ -93,8 +93,12 @@ def test_a_tie_in_one_matrix_of_a_stack_does_not_refuse_the_others():
     assert np.all(np.isfinite(a.grad[1])) and np.any(a.grad[1])
 
 
-def test_matrix_power_zero_keeps_a_float32_dtype():
-    # the identity was float64 whatever a's dtype; numpy gives a's
-    a = al.tensor(np.eye(2, dtype=np.float32) * 3, requires_grad=True)
-    assert al.linalg.matrix_power(a, 0).dtype == np.float32
-    assert al.linalg.matrix_power(a, 2).dtype == np.float32
+@pytest.mark.parametrize("dtype", [np.float32, np.float64, np.int64, np.bool_, np.float16])
+def test_matrix_power_zero_is_the_identity_in_a_s_dtype(dtype):
+    # the identity was float64 whatever a's dtype, then float64 for int64 and float32 for
+    # bool (promoted with float32); numpy's is in a's dtype
+    a = np.array([[[3, 1], [0, 2]]] * 2).astype(dtype)
+    for n in (0, 1, 2):
+        got, expected = al.linalg.matrix_power(al.tensor(a), n), np.linalg.matrix_power(a, n)
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        np.testing.assert_array_equal(got.data, expected)

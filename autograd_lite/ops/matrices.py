@@ -184,7 +184,7 @@ def matrix_power(a: Any, n: int) -> Any:
             f"matrix_power: a of shape {shape} is not a square matrix (or a stack of them)"
         )
     if n == 0:
-        dtype = np.result_type(np.asarray(data_of(a)).dtype, np.float32)  # numpy's
+        dtype = np.asarray(data_of(a)).dtype  # numpy's identity is in a's dtype, bool too
         return Tensor(np.broadcast_to(np.eye(shape[-1], dtype=dtype), shape).copy())
     if n < 0:
         a, n = inv(a), -n
