@@ -3,6 +3,10 @@ name them as the user wrote them, with what to write instead."""
 
 from __future__ import annotations
 
+import inspect
+import re
+from typing import Any
+
 # a ufunc's keywords: given any, a Tensor's ufunc call leaves the op (and its gradient) out
 UFUNC_KEYWORDS = frozenset(
     "out where dtype casting order subok signature axes axis keepdims".split()
@@ -14,6 +18,7 @@ INSTEAD = {
     "initial": "combine the result with the initial value afterwards (+ for a sum, "
     "al.maximum for a max) instead of initial=",
 }
+ALIASES = {"correction": "ddof", "min": "a_min", "max": "a_max"}  # numpy's other names
 
 
 def keywords_lose_gradient(name: str, keywords: list[str]) -> TypeError:
@@ -24,12 +29,53 @@ def keywords_lose_gradient(name: str, keywords: list[str]) -> TypeError:
     return TypeError(
         f"numpy.{name} with {given} on a Tensor that requires grad: only the plain call "
         f"records the op, so the gradient would be lost{unwritten}; "
-        + "; ".join(_instead(name, k) for k in keywords)
+        + "; ".join(_instead(name, k, None) for k in keywords)
         + "; or call it under al.no_grad() for the values without a gradient"
     )
 
 
-def _instead(name: str, keyword: str) -> str:
+def unsupported_keywords(func: Any, op: Any, kwargs: Any, exc: TypeError) -> TypeError | None:
+    """The error for keywords a numpy function takes and its Tensor version ``op`` does not,
+    named as the user wrote them (``exc`` named the op's forward); None for another error.
+
+    >>> import numpy as np, autograd_lite as al
+    >>> np.sum(al.tensor([1.0, 2.0]), dtype=np.float32)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    TypeError: numpy.sum on Tensors does not take dtype= (it takes axis=, keepdims=): ...
+    """
+    found = re.search(r"unexpected keyword argument '(\w+)'", str(exc))
+    if found is None or found[1] not in kwargs:
+        return None
+    takes = _keywords_taken(op)
+    unknown = [k for k in kwargs if takes is not None and k not in takes] or [found[1]]
+    module = func.__module__ if func.__module__.startswith("numpy") else "numpy"
+    taken = "" if takes is None else f" (it takes {', '.join(f'{k}=' for k in takes) or 'none'})"
+    return TypeError(
+        f"{module}.{func.__name__} on Tensors does not take "
+        f"{', '.join(f'{k}=' for k in unknown)}{taken}: "
+        + "; ".join(_instead(func.__name__, k, takes) for k in unknown)
+        + "; or call numpy on t.data, which gives no gradient"
+    )
+
+
+def _keywords_taken(op: Any) -> tuple[str, ...] | None:
+    """The keywords ``op`` takes: an Op's attributes, or a function's named parameters; None
+    for a function that passes ``**kwargs`` on, unseen."""
+    if hasattr(op, "attr_names"):
+        return tuple(op.attr_names)
+    try:
+        params = inspect.signature(op).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return None
+    return tuple(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
+
+
+def _instead(name: str, keyword: str, takes: tuple[str, ...] | None) -> str:
+    alias = ALIASES.get(keyword)
+    if alias is not None and takes is not None and alias in takes:
+        return f"pass {alias}= for {keyword}= (numpy's other name for it)"
     if keyword in INSTEAD:
         return INSTEAD[keyword].format(name=name)
     return f"call it without {keyword}="

@@ -17,6 +17,7 @@ from . import engine
 from .inplace import update_in_place
 from .interop import INT_KINDS, ArrayConversions, as_array, plain_numpy
 from .node import Node
+from .numpy_keywords import unsupported_keywords
 from .tensor_methods import ArrayMethods
 
 
@@ -245,7 +246,13 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         op = ops.NUMPY_TO_OP.get(func)
         if op is not None:
-            return op(*args, **kwargs)
+            try:
+                return op(*args, **kwargs)
+            except TypeError as exc:  # a keyword numpy takes: named as numpy's, not the op's
+                error = unsupported_keywords(func, op, kwargs, exc)
+                if error is None:
+                    raise
+                raise error from None
         return plain_numpy(func, args, kwargs, func.__name__)
 
 

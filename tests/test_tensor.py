@@ -244,3 +244,47 @@ def test_out_is_written_when_nothing_requires_grad_or_the_result_is_not_float():
     mask = np.zeros(2, dtype=bool)  # a comparison has no gradient to lose
     assert np.greater(_w(), 1.5, out=mask) is mask
     np.testing.assert_array_equal(mask, [False, True])
+
+
+X = np.array([[1.0, -2.0, 3.0], [4.0, 5.0, -6.0]])
+MASK = np.array([[True, False, True], [False, True, True]])
+
+
+@pytest.mark.parametrize(
+    ("call", "name", "keywords"),
+    [
+        (lambda t: np.sum(t, dtype=np.float32), "sum", ["dtype"]),
+        (lambda t: np.sum(t, where=MASK, initial=1.0), "sum", ["where", "initial"]),
+        (lambda t: np.mean(t, axis=0, dtype=np.float32), "mean", ["dtype"]),
+        (lambda t: np.max(t, initial=10.0), "max", ["initial"]),
+        (lambda t: np.std(t, correction=1), "std", ["correction"]),
+        (lambda t: np.cumsum(t, dtype=int), "cumsum", ["dtype"]),
+        (lambda t: np.clip(t, min=-1, max=2), "clip", ["min", "max"]),
+        (lambda t: np.zeros_like(t, order="F"), "zeros_like", ["order"]),
+        (lambda t: np.prod(t, axis=0, initial=2.0), "prod", ["initial"]),
+        (
+            lambda t: np.min(t, 1, out=None, where=MASK, initial=9.0),
+            "min",
+            ["out", "where", "initial"],
+        ),
+    ],
+)
+def test_a_keyword_a_numpy_function_does_not_take_on_tensors_is_named(call, name, keywords):
+    # "sum_() got an unexpected keyword argument 'dtype'" named an internal function
+    t = al.tensor(X, requires_grad=True)
+    mask = MASK.copy()
+    with pytest.raises(TypeError, match=rf"^numpy\.{name} on Tensors does not take") as info:
+        call(t)
+    message = str(info.value)
+    assert all(f"{k}=" in message for k in keywords), message
+    assert "unexpected keyword" not in message and "t.data" in message
+    np.testing.assert_array_equal(t.data, X)
+    np.testing.assert_array_equal(MASK, mask)
+
+
+def test_a_keyword_alias_numpy_has_points_to_the_name_the_op_takes():
+    t = al.tensor(X, requires_grad=True)
+    with pytest.raises(TypeError, match=r"correction=.*ddof="):
+        np.std(t, correction=1)
+    with pytest.raises(TypeError, match=r"min=.*a_min="):
+        np.clip(t, min=-1)
