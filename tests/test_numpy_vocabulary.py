@@ -134,18 +134,22 @@ def test_sort_sends_tied_elements_the_gradients_of_their_stable_slots():
         lambda a: np.quantile(a, [0.3, 0.9]),
         lambda a: np.percentile(a, 30),
         lambda a: np.percentile(a, [30.0], axis=1),
+        lambda a: [np.quantile(a, q) for q in (np.float32(0.3), np.float64(0.3), np.int64(1))],
+        lambda a: [np.percentile(a, q) for q in (np.float16(30), np.array([30], np.float32))],
     ],
-    ids=["median axis", "median", "quantile", "quantile list", "percentile", "percentile list"],
+    ids=["median axis", "median", "quantile", "quantile list", "percentile", "percentile list"]
+    + ["numpy scalar q", "float16 or float32 q"],
 )
 @pytest.mark.parametrize("dtype", [np.float32, np.float16, np.float64, np.int64])
 def test_median_and_quantile_give_numpys_dtype(reduce, dtype):
-    # they once gave float64 for float32 input; numpy keeps the input's float type unless
-    # q is an array (float64 then), and gives float64 for integers
+    # they once gave float64 for float32 input, and for a numpy scalar or float32 array q;
+    # numpy promotes a (float64 if integer) with q, a Python number q weakly, and keeps a's
+    # own dtype for an integer q (0 or 1), which picks elements
     a = (np.arange(12.0).reshape(3, 4) * 1.5).astype(dtype)
-    expected = reduce(a)
-    got = reduce(al.tensor(a))
-    assert got.dtype == expected.dtype
-    np.testing.assert_allclose(got.data, expected, rtol=1e-3)
+    expected, got = reduce(a), reduce(al.tensor(a))
+    for e, g in zip(*((r if isinstance(r, list) else [r]) for r in (expected, got)), strict=True):
+        assert g.dtype == e.dtype
+        np.testing.assert_allclose(g.data, e, rtol=1e-3)
 
 
 def test_median_and_quantile_send_the_gradient_to_the_elements_they_select():

@@ -54,17 +54,20 @@ def quantile(
     a: Any, q: Any, axis: Any = None, keepdims: bool = False, method: str = "linear", **kw: Any
 ) -> Any:
     """``np.quantile`` by numpy's default "linear" method: between the sorted elements at
-    positions floor and ceil of q (n - 1), weighted by the fraction. q is a constant in
-    [0, 1]; the result has q's dims first, then the reduced ones."""
+    positions floor and ceil of q (n - 1), weighted by the fraction; an integer q (0 or 1)
+    picks the element, in a's dtype. q is a constant in [0, 1]; the result has q's dims
+    first, then the reduced ones."""
     if method != "linear" or kw:
         extra = f"method={method!r}" if method != "linear" else ", ".join(kw)
         raise TypeError(f"quantile: {extra} is not supported; the linear method is")
     if isinstance(q, Tensor) and q.requires_grad:
         raise TypeError("quantile: q is a constant here; pass q.data")
-    q = data_of(q)
-    q = q if isinstance(q, (int, float)) else np.asarray(q, dtype=np.float64)
-    # numpy's result type: a's floating type for a Python number q, float64 for an array q
-    dtype = np.result_type(np.asarray(data_of(a)).dtype, q, 0.5)
+    q, weak = data_of(q), type(q) in (int, float)  # numpy's test: a Python number is weak
+    picks = np.asarray(q).dtype.kind in "biu"  # an integer q (0 or 1) needs no interpolation
+    # numpy's result type: a's own for an integer q; else a (float64 if integer) promoted
+    # with q, a Python number weakly (not a numpy scalar: np.float32(0.3) counts as float32)
+    a_dtype = np.asarray(data_of(a)).dtype
+    dtype = a_dtype if picks else np.result_type(a_dtype, q if weak else np.asarray(q), 0.5)
     q = np.asarray(q)
     if q.size and not (np.all(q >= 0) and np.all(q <= 1)):
         raise ValueError(f"quantile: q must be in [0, 1], not {q.tolist()}")
@@ -77,7 +80,11 @@ def quantile(
     below = np.floor(position).astype(np.intp)
     above = np.minimum(below + 1, n - 1)
     frac = (position - below).astype(dtype)
-    result = s[..., below] * (1 - frac) + s[..., above] * frac  # shape rest + q.shape
+    result: Any
+    if picks:
+        result = s[..., below]
+    else:
+        result = s[..., below] * (1 - frac) + s[..., above] * frac  # shape rest + q.shape
     if q.ndim:
         result = np.moveaxis(result, tuple(range(-q.ndim, 0)), tuple(range(q.ndim)))
     return result.reshape(q.shape + kept) if keepdims else result
@@ -85,7 +92,7 @@ def quantile(
 
 def percentile(a: Any, q: Any, axis: Any = None, keepdims: bool = False, **kw: Any) -> Any:
     """``np.percentile``: the quantile at q / 100."""
-    q = q / 100 if isinstance(q, (int, float)) else np.asarray(q) / 100  # a number stays one
+    q = q / 100 if type(q) in (int, float) else np.true_divide(q, 100)  # as numpy
     return quantile(a, q, axis=axis, keepdims=keepdims, **kw)
 
 
