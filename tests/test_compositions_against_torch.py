@@ -24,6 +24,11 @@ def lower(t):
 CASES = {
     "quantile": (lambda t: al.quantile(t, 0.3, axis=1), lambda t: torch.quantile(t, 0.3, 1), [X]),
     "median of an odd count": (lambda t: al.median(t, axis=1), lambda t: t.median(1).values, [X]),
+    "quantile of rows holding NaN": (
+        lambda t: al.quantile(t, [0.3, 0.5], axis=1),
+        lambda t: torch.quantile(t, torch.tensor([0.3, 0.5], dtype=t.dtype), 1),
+        [X_NAN],
+    ),
     "max of an array holding NaN": (np.max, torch.max, [X_NAN]),
     "eigvalsh": (al.linalg.eigvalsh, lambda t: torch.linalg.eigvalsh(lower(t)), [S]),
     "eigh's vectors, up to sign": (

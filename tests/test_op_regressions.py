@@ -244,7 +244,39 @@ def test_a_list_or_tuple_constant_is_read_as_an_array(name):
     assert_gradients_close(lambda t: listed(t).sum(), [1.5, 2.5])
 
 
-# --- NaN in max and min (numpy's values, torch's gradients) ----------------------------------
+# --- NaN in median, quantile, max and min (numpy's values, torch's gradients) ---------------
+@pytest.mark.parametrize(
+    ("reduce", "grad"),
+    [  # x = [1, 2, nan, 5, nan]: numpy gives nan; torch.quantile sends g to the last NaN
+        (np.median, [0, 0, 0, 0, 1]),
+        (lambda t: np.median(t[:4]), [0, 0, 1, 0, 0]),  # an even count
+        (lambda t: np.quantile(t[:3], 0.3), [0, 0, 1, 0, 0]),  # an odd count
+        (lambda t: np.percentile(t, 0), [0, 0, 0, 0, 1]),
+        (lambda t: np.quantile(t, [0.3, 1.0]).sum(), [0, 0, 0, 0, 2]),
+    ],
+)
+def test_median_and_quantile_of_a_slice_holding_nan_are_nan(reduce, grad):
+    # they ignored the NaN, which np.sort puts last: median 3.5 of [1, 2, nan, 5], and the
+    # gradient of the odd count [1, 2, nan] went to the 2
+    x = al.tensor([1.0, 2.0, np.nan, 5.0, np.nan], requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        out = reduce(x)
+        out.backward()
+    assert np.isnan(out.data) and np.isnan(reduce(x.data))
+    np.testing.assert_array_equal(x.grad, grad)
+
+
+def test_median_along_an_axis_is_nan_only_in_the_rows_holding_nan():
+    a = np.array([[3.0, np.nan, 1.0, 2.0], [4.0, 3.0, 2.0, 1.0]])
+    x = al.tensor(a, requires_grad=True)
+    out = np.median(x, axis=1)
+    np.testing.assert_array_equal(out.data, np.median(a, axis=1))  # [nan, 2.5]
+    (out * al.tensor([2.0, 3.0])).sum().backward()
+    np.testing.assert_array_equal(x.grad, [[0, 2, 0, 0], [0, 1.5, 1.5, 0]])  # torch's
+    assert np.quantile(al.tensor(a.astype(np.float32)), 0.5, axis=1).dtype == np.float32
+
+
 @pytest.mark.parametrize("reduce", [np.max, np.min])
 def test_max_and_min_at_nan_send_the_gradient_to_the_nans(reduce):
     # the gradient was all NaN, with a RuntimeWarning (x == nan is never true); torch.max

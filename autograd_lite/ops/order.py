@@ -3,7 +3,8 @@ permutation it applied, and median, quantile, percentile and partition built on 
 
 Where elements tie, the permutation is numpy's stable one, so each tied element gets the
 gradient of the slot it was sorted into (torch's sort does the same). A median or quantile
-sends its gradient to the one or two elements it selects, weighted as it interpolates.
+sends its gradient to the one or two elements it selects, weighted as it interpolates; of a
+slice holding NaN it is NaN, and its gradient goes to that slice's last NaN (torch's choice).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 from ..node import data_of
 from ..registry import register
 from ..tensor import Tensor
+from .elementwise import where
 
 
 @register("sort")
@@ -56,7 +58,8 @@ def quantile(
     """``np.quantile`` by numpy's default "linear" method: between the sorted elements at
     positions floor and ceil of q (n - 1), weighted by the fraction; an integer q (0 or 1)
     picks the element, in a's dtype. q is a constant in [0, 1]; the result has q's dims
-    first, then the reduced ones."""
+    first, then the reduced ones. A slice holding NaN gives NaN, as numpy's, and sends the
+    gradient to its last NaN (the one sorted last), as torch.quantile does."""
     if method != "linear" or kw:
         extra = f"method={method!r}" if method != "linear" else ", ".join(kw)
         raise TypeError(f"quantile: {extra} is not supported; the linear method is")
@@ -85,9 +88,22 @@ def quantile(
         result = s[..., below]
     else:
         result = s[..., below] * (1 - frac) + s[..., above] * frac  # shape rest + q.shape
+    if a_dtype.kind == "f":
+        result = _nan_where_held(s, result, q.ndim)
     if q.ndim:
         result = np.moveaxis(result, tuple(range(-q.ndim, 0)), tuple(range(q.ndim)))
     return result.reshape(q.shape + kept) if keepdims else result
+
+
+def _nan_where_held(s: Any, result: Any, q_ndim: int) -> Any:
+    """``result`` (shape rest + q's), NaN where the sorted rows ``s`` hold NaN: taken from
+    their last element, where np.sort puts NaN, so that the gradient goes to it."""
+    last = s[..., -1]
+    nans = np.isnan(data_of(last))
+    if not np.any(nans):
+        return result
+    ends = (1,) * q_ndim
+    return where(nans.reshape(nans.shape + ends), np.reshape(last, last.shape + ends), result)
 
 
 def percentile(a: Any, q: Any, axis: Any = None, keepdims: bool = False, **kw: Any) -> Any:
