@@ -315,3 +315,16 @@ def test_np_reshape_takes_copy_true_and_names_what_it_refuses():
     np.testing.assert_array_equal(x.grad, [1.0, 2.0, 3.0, 4.0])
     with pytest.raises(TypeError, match=r"np\.reshape of a Tensor: order='F', copy=False is not"):
         np.reshape(x, (2, 2), order="F", copy=False)
+
+
+@pytest.mark.parametrize(
+    "x", [[1, 2, np.inf], [1, np.inf, np.inf], [-np.inf, np.inf, 1], [1, 2, np.inf, np.inf]]
+)
+def test_median_beside_an_infinity_is_numpys(x):
+    # median was quantile(0.5), whose zero weight on an infinite neighbour gave inf * 0 = NaN
+    # (np.median([1, 2, inf]) is 2)
+    t = al.tensor(x, requires_grad=True)
+    m = np.median(t)
+    assert m.data == np.median(x)
+    m.backward()
+    assert t.grad.sum() == 1.0 and np.all(np.isfinite(t.grad))

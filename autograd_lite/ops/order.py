@@ -113,13 +113,23 @@ def percentile(a: Any, q: Any, axis: Any = None, keepdims: bool = False, **kw: A
 
 
 def median(a: Any, axis: Any = None, keepdims: bool = False, **kw: Any) -> Any:
-    """``np.median``: the middle element, or the mean of the middle two, sorted; NaN (with
-    numpy's warning) over no elements."""
+    """``np.median``: the middle element, or the mean of the middle two, sorted (not the
+    quantile's interpolation, whose zero weight on an infinite neighbour would give NaN:
+    median([1, 2, inf]) is 2); NaN where a slice holds NaN, and over no elements."""
+    if kw:
+        raise TypeError(f"median: {', '.join(kw)} is not supported; axis= and keepdims= are")
     shape = np.shape(a)
     axes = range(len(shape)) if axis is None else normalize_axis_tuple(axis, len(shape))
     if any(shape[i] == 0 for i in axes):
         return np.mean(a, axis=axis, keepdims=keepdims)
-    return quantile(a, 0.5, axis=axis, keepdims=keepdims, **kw)
+    rows, kept = _last_axis(a, axis)
+    s, mid = sort(rows), rows.shape[-1] // 2
+    result: Any = (s[..., mid - 1] + s[..., mid]) / 2 if rows.shape[-1] % 2 == 0 else s[..., mid]
+    if np.asarray(data_of(a)).dtype.kind == "f":
+        result = _nan_where_held(s, result, 0)
+    else:
+        result = np.true_divide(result, 1)  # numpy's median of integers is a float
+    return np.reshape(result, kept) if keepdims else result
 
 
 def _last_axis(a: Any, axis: Any) -> tuple[Any, tuple[int, ...]]:
