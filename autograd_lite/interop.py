@@ -56,8 +56,9 @@ def _describe_input(data: Any) -> str:
     return f"{type(data).__name__} {text}"
 
 
-def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
-    """Run a numpy function that has no registered op on plain arrays.
+def plain_numpy(func: Any, args: Any, kwargs: Any, name: str, has_op: bool = False) -> Any:
+    """Run a numpy function on plain arrays: one with no registered op, or a ufunc with an op
+    (``has_op``) called with keywords the op does not take.
 
     Allowed when nothing is lost: grad mode is off, no input needs a gradient, or the result
     is not floating point (comparisons, ``np.allclose``, ``np.argmax``). Otherwise the graph
@@ -86,7 +87,7 @@ def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
     needs_grad = grad_mode.enabled and any(isinstance(x, Node) and x.requires_grad for x in flat)
     out = kwargs.get("out")
     if needs_grad:  # decided before numpy runs: out= would be written first
-        lost = [k for k in kwargs if k in UFUNC_KEYWORDS] if _has_op(func) else []
+        lost = [k for k in kwargs if k in UFUNC_KEYWORDS] if has_op else []
         if lost:
             raise keywords_lose_gradient(name, lost)
         if _writes_floats(out):
@@ -95,14 +96,6 @@ def plain_numpy(func: Any, args: Any, kwargs: Any, name: str) -> Any:
     if needs_grad and _is_float(result):
         raise _no_rule_error(name, "")
     return result if out is None else _out_as_given(result, out)
-
-
-def _has_op(func: Any) -> bool:
-    """Whether ``func`` is a ufunc's call that, without keywords, runs a registered op."""
-    from .ops import NUMPY_TO_OP  # the ops import the Tensor, which imports this module
-
-    ufunc = getattr(func, "__self__", None)
-    return isinstance(ufunc, np.ufunc) and func.__name__ == "__call__" and ufunc in NUMPY_TO_OP
 
 
 def _writes_floats(out: Any) -> bool:

@@ -241,7 +241,9 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
         if method == "__call__" and op is not None and not kwargs:
             return op(*inputs)
         name = ufunc.__name__ if method == "__call__" else f"{ufunc.__name__}.{method}"
-        return plain_numpy(getattr(ufunc, method), inputs, kwargs, name)
+        return plain_numpy(
+            getattr(ufunc, method), inputs, kwargs, name, method == "__call__" and op is not None
+        )
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         op = ops.NUMPY_TO_OP.get(func)
