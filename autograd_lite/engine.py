@@ -1,16 +1,17 @@
 """The reverse pass: backward in reverse topological order.
 
 ``backward`` visits every node that requires grad below the output in reverse topological
-order (:func:`reverse_topological_order`, the one walk of the graph, also used by the
-pictures), so a node is processed once all its consumers have sent their gradients. Processing
-calls the op's VJP rule for each input that needs a gradient (``Op.call_rule``), makes the
-result fit that input (``fit``: shape, dtype, no aliasing), and adds it to the input's
-pending gradient. Pending gradients wait in a dict keyed by tensor and are popped when
+order, latest made first (a node is made after its inputs, and ``Node._seq`` says when), so
+a node is processed once all its consumers have sent their gradients. Processing calls the
+op's VJP rule for each input that needs a gradient (``Op.call_rule``), makes the result fit
+that input (``fit``: shape, dtype, no aliasing), and adds it to the input's pending
+gradient. Pending gradients wait in a dict keyed by tensor and are popped when
 their tensor is processed. Observers (switches.py) see each step; with none, nothing runs.
 """
 
 from __future__ import annotations
 
+import heapq
 import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -31,9 +32,11 @@ def reverse_topological_order(
     """The nodes ``outputs`` depend on (outputs included), each after every node that consumes
     it, nearest the outputs first; and how many op inputs each one feeds (its uses).
 
-    The one walk of the graph: backward, pictures and JSON all use it. By default it follows
-    only nodes that require grad (those a backward reaches). Explicit stack and queue, never
-    recursion, so a chain of a million ops is fine.
+    The walk the pictures and JSON use: Kahn's algorithm, which places each op's inputs in
+    argument order, as a picture lays them out. (backward walks nothing first: it takes the
+    latest-made node with a pending gradient, see ``_run``.) By default it follows only
+    nodes that require grad. Explicit stack and queue, never recursion: a chain of a
+    million ops is fine.
     """
     uses: dict[Node, int] = {}
     stack = []
@@ -116,7 +119,12 @@ def _run(
     consumers, so its rules run once and send their gradients on to its inputs."""
     gradients: dict[Node, Any] = {}
     observers = grad_mode.observers
-    for t in reverse_topological_order(pending)[0]:
+    # Latest made first: a node's consumers were all made after it, so by the time it is
+    # popped they have all sent their gradients. A node joins when its first one arrives.
+    ready = [(-t._seq, t) for t in pending]
+    heapq.heapify(ready)
+    while ready:
+        t = heapq.heappop(ready)[1]
         g = pending.pop(t)
         if observers:
             for observer in observers:
@@ -136,15 +144,27 @@ def _run(
             gx = fit(op.call_rule(i, g, out, args, t._attrs, extra), x, op.name, i, g)
             previous = pending.get(x)
             if observers:
-                for observer in observers:
-                    observer.gradient_sent(t, i, x, op.rule_for(i), gx, g, args)
-                    if previous is not None:
-                        observer.gradients_added(x, previous, gx)
-            pending[x] = gx if previous is None else _accumulate(previous, gx)
+                _report_sent(observers, t, i, x, gx, g, args, previous)
+            if previous is None:
+                pending[x] = gx
+                heapq.heappush(ready, (-x._seq, x))
+            else:
+                pending[x] = _accumulate(previous, gx)
         if not retain_graph:
             t._saved = RELEASED  # after its rules ran: a rule that raised leaves it usable
             t._hold = None  # its leaves' and constants' arrays may be written again
     return gradients
+
+
+def _report_sent(
+    observers: Any, t: Node, i: int, x: Node, gx: Any, g: Any, args: Any, previous: Any
+) -> None:
+    """Tell the observers that ``t``'s rule for input ``i`` sent ``gx`` to ``x``, and that it
+    was added to the gradient ``x`` had already received, if any."""
+    for observer in observers:
+        observer.gradient_sent(t, i, x, t._op.rule_for(i), gx, g, args)
+        if previous is not None:
+            observer.gradients_added(x, previous, gx)
 
 
 def _rule_arguments(t: Node, recorded: bool) -> tuple[Any, Any, Any]:

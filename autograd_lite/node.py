@@ -9,9 +9,14 @@ API on top; the engine and the tools that walk the graph need only this class.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 import numpy as np
+
+# Every node gets the next number when it is made. A node is made after its inputs, so the
+# numbers order the graph: a node's consumers all have larger ones (PyTorch's sequence_nr).
+next_seq = itertools.count().__next__
 
 
 class Node:
@@ -28,6 +33,7 @@ class Node:
         "_saved",
         "_hold",
         "_retains_grad",
+        "_seq",
         "__weakref__",
     )
 
@@ -41,6 +47,7 @@ class Node:
     _saved: Any  # what the rules read: per input its array or itself; with the op's extra, a pair
     _hold: Any  # the inplace.Hold keeping saved leaf and constant arrays read-only
     _retains_grad: bool
+    _seq: int  # when it was made (next_seq): larger than every input's, smaller than any consumer's
 
     @property
     def op(self) -> Any:
@@ -79,6 +86,15 @@ class Node:
         return self.data.dtype
 
     __hash__ = object.__hash__  # nodes are hashed by identity
+
+    def __setstate__(self, state: Any) -> None:
+        """A copy (``copy.copy``) or an unpickled node is a new node with its own number,
+        later than its inputs' (rebuilt before it), so the numbers still order the graph."""
+        attrs, slots = state if isinstance(state, tuple) else (state, None)
+        for values in (attrs, slots):
+            for name, value in (values or {}).items():
+                object.__setattr__(self, name, value)
+        self._seq = next_seq()
 
 
 def data_of(x: Any) -> Any:

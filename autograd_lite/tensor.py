@@ -16,7 +16,7 @@ import numpy as np
 from . import engine
 from .inplace import update_in_place
 from .interop import INT_KINDS, ArrayConversions, as_array, plain_numpy
-from .node import Node
+from .node import Node, next_seq
 from .numpy_keywords import unsupported_keywords
 from .tensor_methods import ArrayMethods
 
@@ -53,6 +53,7 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
         self._saved = None
         self._hold = None
         self._retains_grad = False
+        self._seq = next_seq()
 
     def backward(
         self,
@@ -277,6 +278,7 @@ def new_tensor(
     t._saved = saved
     t._hold = None
     t._retains_grad = False
+    t._seq = next_seq()
     return t
 
 
