@@ -4,6 +4,7 @@ a Python number, and running numpy functions that have no registered op on a Ten
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable
 from typing import Any
 
@@ -203,6 +204,21 @@ class ArrayConversions:
 
     def __int__(self) -> int:
         return int(self.data)
+
+    def __index__(self) -> int:
+        """An integer 0-d tensor as an index (``seq[t]``, ``range(t)``), as numpy's."""
+        return operator.index(self.data)
+
+    def __contains__(self, value: Any) -> bool:
+        """``value in t``: some element equals it, as numpy's ``in``."""
+        return data_of(value) in self.data
+
+    def __format__(self, spec: str) -> str:
+        """A format spec formats a 0-d tensor's number (``f"{loss:.3f}"``), as numpy and
+        PyTorch do; without one, the repr."""
+        if spec and self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        return super().__format__(spec)
 
     def __repr__(self) -> str:
         body = np.array2string(self.data, separator=", ", prefix="tensor(")
