@@ -1,8 +1,10 @@
-"""The keywords numpy's functions take that their Tensor versions do not, and the errors that
-name them as the user wrote them, with what to write instead."""
+"""numpy's functions called on Tensors as numpy reads their arguments: positional ones by
+numpy's signature, and the keywords numpy takes that the Tensor versions do not named as the
+user wrote them, with what to write instead."""
 
 from __future__ import annotations
 
+import functools
 import inspect
 import re
 from typing import Any
@@ -34,6 +36,58 @@ def keywords_lose_gradient(name: str, keywords: list[str]) -> TypeError:
     )
 
 
+def call_as_numpy(func: Any, op: Any, args: Any, kwargs: Any) -> Any:
+    """``op`` (numpy's ``func`` on Tensors) called as numpy's was: the positional arguments
+    read by numpy's signature, and a keyword numpy takes that the op does not named so."""
+    args, kwargs = numpy_positionals(func, op, args, kwargs)
+    try:
+        return op(*args, **kwargs)
+    except TypeError as exc:  # a keyword numpy takes: named as numpy's, not the op's
+        error = unsupported_keywords(func, op, kwargs, exc)
+        if error is None:
+            raise
+        raise error from None
+
+
+def numpy_positionals(func: Any, op: Any, args: Any, kwargs: Any) -> tuple[Any, Any]:
+    """The arguments past the op's inputs, passed by position to numpy's ``func``, as keywords
+    named by numpy's signature: ``np.sum(t, 0, None, None, True)`` is axis=0, dtype=None,
+    out=None, keepdims=True, never keepdims=None. A keyword the op does not take is dropped
+    when it holds numpy's default, and otherwise kept, for the op to refuse by name."""
+    if len(args) < 2:
+        return args, kwargs  # the common case: the input alone
+    n_inputs = _n_inputs(op)
+    params = _positional_params(func)
+    if n_inputs is None or params is None or not n_inputs < len(args) <= len(params):
+        return args, kwargs  # nothing past the inputs, or what numpy itself would refuse
+    named = _named_parameters(op)
+    kwargs = dict(kwargs)  # (numpy's dispatcher has refused a name given twice)
+    for (name, default), value in zip(params[n_inputs:], args[n_inputs:], strict=False):
+        at_default = value is default or (isinstance(default, str) and value == default)
+        if name in named or not at_default:
+            kwargs[name] = value
+    return args[:n_inputs], kwargs
+
+
+@functools.cache
+def _positional_params(func: Any) -> tuple[tuple[str, Any], ...] | None:
+    """numpy's positional parameters of ``func`` and their defaults; None without a signature."""
+    try:
+        params = inspect.signature(func).parameters.values()
+    except (TypeError, ValueError):
+        return None
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    return tuple((p.name, p.default) for p in params if p.kind in kinds)
+
+
+def _n_inputs(op: Any) -> int | None:
+    """How many leading positional arguments are ``op``'s inputs; None for ``*xs``."""
+    if hasattr(op, "n_inputs"):
+        return None if op.variadic else op.n_inputs
+    params = _positional_params(op)
+    return None if params is None else sum(d is inspect.Parameter.empty for _, d in params)
+
+
 def unsupported_keywords(func: Any, op: Any, kwargs: Any, exc: TypeError) -> TypeError | None:
     """The error for keywords a numpy function takes and its Tensor version ``op`` does not,
     named as the user wrote them (``exc`` named the op's forward); None for another error.
@@ -61,14 +115,26 @@ def unsupported_keywords(func: Any, op: Any, kwargs: Any, exc: TypeError) -> Typ
 def _keywords_taken(op: Any) -> tuple[str, ...] | None:
     """The keywords ``op`` takes: an Op's attributes, or a function's named parameters; None
     for a function that passes ``**kwargs`` on, unseen."""
+    if not hasattr(op, "attr_names"):
+        try:
+            params = inspect.signature(op).parameters.values()
+        except (TypeError, ValueError):
+            return None
+        if any(p.kind is p.VAR_KEYWORD for p in params):
+            return None
+    return _named_parameters(op)
+
+
+@functools.cache
+def _named_parameters(op: Any) -> tuple[str, ...]:
+    """The parameters ``op`` names: an Op's attributes, a function's named parameters (not
+    ``*args``, ``**kwargs``); none for a function without a signature."""
     if hasattr(op, "attr_names"):
         return tuple(op.attr_names)
     try:
         params = inspect.signature(op).parameters.values()
     except (TypeError, ValueError):
-        return None
-    if any(p.kind is p.VAR_KEYWORD for p in params):
-        return None
+        return ()
     return tuple(p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY))
 
 

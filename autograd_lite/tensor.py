@@ -17,7 +17,7 @@ from . import engine
 from .inplace import update_in_place
 from .interop import INT_KINDS, ArrayConversions, as_array, plain_numpy
 from .node import Node, next_seq
-from .numpy_keywords import unsupported_keywords
+from .numpy_keywords import call_as_numpy
 from .tensor_methods import ArrayMethods
 
 
@@ -249,13 +249,7 @@ class Tensor(Node, ArrayConversions, ArrayMethods):
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
         op = ops.NUMPY_TO_OP.get(func)
         if op is not None:
-            try:
-                return op(*args, **kwargs)
-            except TypeError as exc:  # a keyword numpy takes: named as numpy's, not the op's
-                error = unsupported_keywords(func, op, kwargs, exc)
-                if error is None:
-                    raise
-                raise error from None
+            return call_as_numpy(func, op, args, kwargs)
         return plain_numpy(func, args, kwargs, func.__name__)
 
 
