@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
 import autograd_lite as al
-from autograd_lite.expr import ExpressionError, check, cost, evaluate
+from autograd_lite.expr import ExpressionError, check, cost, evaluate, shapes
+from autograd_lite.testing import SPECS
 
 OPS = {name: al.get_op(name) for name in al.list_ops()}
 
@@ -120,3 +123,14 @@ def test_all_the_arrays_together_are_held_to_a_budget(monkeypatch):
 def test_evaluation_is_iterative_for_deep_expressions():
     value = run("-" * 1001 + "x", x=np.array(2.0))
     assert value.item() == -2.0
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda spec: spec.name)
+def test_each_shape_rule_gives_the_forwards_shape_on_every_fixed_layout(spec):
+    # the rules price an expression before it runs; a layout they miss would misprice it
+    for call in spec.layouts:
+        with np.errstate(all="ignore"), warnings.catch_warnings():  # only shapes count here
+            warnings.simplefilter("ignore", RuntimeWarning)  # the mean of an empty slice
+            expected = np.shape(al.get_op(spec.name)(*call.args, **call.attrs))
+        in_shapes = [np.shape(a) for a in call.args]
+        assert shapes.result_shape(spec.name, in_shapes, call.attrs) == expected, call

@@ -165,6 +165,8 @@ def _getitem(x: np.ndarray, attrs: Mapping[str, Any]) -> np.ndarray:
 
 
 def _concatenate(shapes: Sequence[Shape], attrs: Mapping[str, Any]) -> Shape:
+    if "axis" in attrs and attrs["axis"] is None:  # numpy flattens each, then joins
+        return (sum(math.prod(s) for s in shapes),)
     return _joined(shapes, attrs, new_axis=False)
 
 

@@ -30,7 +30,10 @@ def _prod(g, out, x, axis=None, keepdims=False):
         return g
     if axis is None:
         return _prod(g.reshape(1), None, x.reshape(-1), 0).reshape(x.shape)
-    first, *rest = normalize_axis_tuple(axis, x.ndim)
+    axes = normalize_axis_tuple(axis, x.ndim)
+    if not axes:  # over no axes: each element is its own product
+        return g
+    first, *rest = axes
     if rest:  # over several axes: prod over the first of the product over the others
         g = _prod(g, None, np.prod(x, axis=first, keepdims=True), tuple(rest), True)
     before = _exclusive_cumprod(x, first)

@@ -86,7 +86,11 @@ def concatenate(*xs, axis=0):
 
 @concatenate.vjp
 def _concatenate(g, out, *xs, argnum, axis=0):
-    """d concatenate(xs)/dx_k: the slice of g that x_k filled."""
+    """d concatenate(xs)/dx_k: the slice of g that x_k filled (with axis=None, of the
+    flattened inputs joined, reshaped back to x_k's shape)."""
+    if axis is None:
+        start = sum(x.size for x in xs[:argnum])
+        return g[start : start + xs[argnum].size].reshape(xs[argnum].shape)
     axis = normalize_axis_index(axis, out.ndim)
     start = sum(x.shape[axis] for x in xs[:argnum])
     index = [slice(None)] * out.ndim

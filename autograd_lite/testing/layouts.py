@@ -90,9 +90,11 @@ def binary(x_values: Values, y_values: Values) -> list[Call]:
 
 
 def reductions(values: Values, empty: bool = True) -> list[Call]:
-    """Over None, one axis (a middle one too), a tuple of axes; 0-d over axis 0 and -1; with
-    and without keepdims; over an axis next to a size-0 one, and (``empty``) over an empty one."""
+    """Over None, one axis (a middle one too), a tuple of axes, no axes (``()``: numpy's
+    identity); 0-d over axis 0 and -1; with and without keepdims; over an axis next to a
+    size-0 one, and (``empty``) over an empty one."""
     cases: list[tuple[tuple[int, ...], Any]] = [
+        ((2, 3), ()),
         ((), None),
         ((), 0),
         ((), -1),
@@ -240,6 +242,7 @@ def concatenate() -> list[Call]:
         ([(0, 3), (2, 3)], 0),
         ([(3,), (0,), (2,)], 0),
         ([(2, 3, 4)], 2),
+        ([(2, 2), (3,), ()], None),  # numpy flattens each, then joins
     ]
     return [
         Call(tuple(reals(s) for s in shapes), {"axis": axis}, tuple(range(len(shapes))))
