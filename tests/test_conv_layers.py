@@ -31,6 +31,30 @@ def test_conv1d_and_flatten_shapes():
     assert nn.Flatten()(x).shape == (2, 60)
     assert nn.Flatten(0, 1)(x).shape == (6, 4, 5)
     assert nn.Flatten(2)(x).shape == (2, 3, 20)
+    assert nn.Flatten(-2, 3)(x).shape == (2, 3, 20)
+    assert nn.Flatten(0, 0)(x).shape == (2, 3, 4, 5)
+    assert nn.Flatten(0)(np.float64(7.0)).shape == (1,)  # a 0-d input is one element, as torch
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "error", "words"),
+    [
+        (5, -1, IndexError, r"start_dim=5 .* \[-4, 3\]"),
+        (1, 7, IndexError, r"end_dim=7 .* \[-4, 3\]"),
+        (-6, -1, IndexError, r"start_dim=-6"),
+        (2, 1, ValueError, r"start_dim 2 comes after end_dim 1"),
+        (3, 0, ValueError, r"start_dim 3 comes after end_dim 0"),
+    ],
+)
+def test_flatten_refuses_dims_that_torch_refuses(start, end, error, words):
+    # they were taken modulo the number of dims: (2, 1) gave shape (2, 3, 1, 4, 5)
+    with pytest.raises(error, match=words):
+        nn.Flatten(start, end)(np.ones((2, 3, 4, 5)))
+
+
+def test_flatten_of_a_1d_input_from_dim_1_is_refused_as_torchs():
+    with pytest.raises(IndexError, match=r"start_dim=1 .* \[-1, 0\] .* shape \(5,\)"):
+        nn.Flatten()(np.ones(5))
 
 
 @pytest.mark.parametrize("p", [0.2, 0.5, 1.0])

@@ -149,8 +149,20 @@ class Flatten(Module):
         self.start_dim, self.end_dim = start_dim, end_dim
 
     def forward(self, x: Any) -> Any:
-        shape = np.shape(x)
-        start, end = self.start_dim % len(shape), self.end_dim % len(shape)
+        shape = np.shape(x) or (1,)  # a 0-d input is one element, as torch's flatten
+        n = len(shape)
+        for name in ("start_dim", "end_dim"):
+            if not -n <= getattr(self, name) < n:
+                raise IndexError(
+                    f"Flatten: {name}={getattr(self, name)} is out of range [-{n}, {n - 1}] "
+                    f"for an input of shape {np.shape(x)}"
+                )
+        start, end = self.start_dim % n, self.end_dim % n
+        if start > end:
+            raise ValueError(
+                f"Flatten: start_dim {start} comes after end_dim {end} (for an input of shape "
+                f"{np.shape(x)}); they name the first and the last axis to merge"
+            )
         merged = math.prod(shape[start : end + 1])
         return reshape(x, shape=(*shape[:start], merged, *shape[end + 1 :]))
 
