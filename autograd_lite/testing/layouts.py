@@ -236,7 +236,7 @@ def with_attr(name: str, cases: list[tuple[tuple[int, ...], Any]]) -> list[Call]
 
 
 def concatenate() -> list[Call]:
-    cases: list[tuple[list[tuple[int, ...]], int]] = [
+    cases: list[tuple[list[tuple[int, ...]], int | None]] = [
         ([(2, 3, 4), (2, 1, 4)], 1),
         ([(2, 3), (2, 2)], -1),
         ([(0, 3), (2, 3)], 0),
