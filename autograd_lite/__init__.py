@@ -93,6 +93,7 @@ from .ops import (
     trunc,
     var,
     where,
+    xlogy,
 )
 from .ops import concatenate_list as concatenate
 from .ops import max_ as max
@@ -254,6 +255,7 @@ __all__ = [
     "hypot",
     "logaddexp",
     "logaddexp2",
+    "xlogy",
     "mod",
     "cross",
     "dot",

@@ -94,6 +94,7 @@ BINARY = {
     "arctan2": torch.arctan2,
     "logaddexp": torch.logaddexp,
     "logaddexp2": torch.logaddexp2,
+    "xlogy": torch.xlogy,
     "copysign": torch.copysign,
     "fmax": torch.fmax,
     "fmin": torch.fmin,
@@ -141,7 +142,9 @@ TORCH = {
     "broadcast_to": lambda x, shape: torch.broadcast_to(x, shape),
     "expand_dims": lambda x, axis: torch.unsqueeze(x, axis),
     "squeeze": lambda x, axis=None: x.squeeze() if axis is None else x.squeeze(axis),
-    "concatenate": lambda *xs, axis=0: torch.cat(xs, axis),
+    "concatenate": lambda *xs, axis=0: (
+        torch.cat([x.reshape(-1) for x in xs]) if axis is None else torch.cat(xs, axis)
+    ),
     "stack": lambda *xs, axis=0: torch.stack(xs, axis),
     "getitem": _getitem,
     **UNARY,
@@ -188,7 +191,14 @@ TORCH = {
 # no one-call equivalent; eigh's eigenvectors are defined up to sign, which each library picks
 # its own way; torch.floor_divide and torch.heaviside have no derivative.
 WITHOUT_TORCH = {"add_at", "eigh", "floor_divide", "heaviside"}
-LAYOUTS = [(s.name, c) for s in SPECS if s.name in TORCH for c in s.layouts]
+# torch reads dim=() as every dim, so it has no reduction over no axes (numpy's axis=()).
+LAYOUTS = [
+    (s.name, c)
+    for s in SPECS
+    if s.name in TORCH
+    for c in s.layouts
+    if not (isinstance(c.attrs.get("axis"), tuple) and not c.attrs["axis"])
+]
 # At x = 1e-9 torch's sinc derivative is 0.0 (measured with torch 2.13); ours is the Taylor
 # series there, -(pi^2 / 3) x = -3.3e-9, the true value.
 GRADIENT_ATOL = {"sinc": 1e-8}

@@ -101,6 +101,28 @@ def test_cross_entropy_with_probabilities_smooths_the_target_and_weights_classes
     assert al.gradcheck(lambda z, p: F.cross_entropy(z, p, label_smoothing=0.3), [Z, p])
 
 
+def test_weighted_probabilities_add_0_where_the_target_is_0_even_at_a_logit_of_minus_inf():
+    z = np.array([[0.0, -np.inf, 1.0], [2.0, 1.0, -np.inf]])
+    p = np.array([[0.5, 0.0, 0.5], [0.3, 0.7, 0.0]])
+    plain = F.cross_entropy(al.tensor(z), p).item()  # the fused op: 0 log 0 = 0
+    assert np.isfinite(plain)
+    weighted = F.cross_entropy(al.tensor(z), p, weight=np.ones(3)).item()  # it was NaN
+    assert weighted == pytest.approx(plain, rel=1e-15)
+    halved = F.cross_entropy(al.tensor(z), p, weight=np.full(3, 0.5), reduction="sum").item()
+    assert halved == pytest.approx(plain, rel=1e-15)  # sum over 2 rows of half: the mean
+
+
+def test_weighted_probabilities_on_axis_1_and_their_gradients():
+    z = RNG.normal(size=(2, 4, 3))  # (N, C, d), torch's layout
+    p = np.moveaxis(RNG.dirichlet(np.ones(4), size=(2, 3)), -1, 1)
+    loss = F.cross_entropy(al.tensor(z), p, weight=W, label_smoothing=0.2, axis=1)
+    by_row = log_softmax(np.moveaxis(z, 1, -1)) * W * (0.8 * np.moveaxis(p, 1, -1) + 0.2 / 4)
+    assert loss.item() == pytest.approx(-by_row.sum(axis=-1).mean(), rel=1e-12)
+    smoothed = lambda z, p: F.cross_entropy(z, p, W, label_smoothing=0.2, axis=1)  # noqa: E731
+    assert al.gradcheck(smoothed, [z, p])
+    assert al.gradgradcheck(smoothed, [z, p])
+
+
 def test_cross_entropy_classes_on_axis_1_as_torch_lays_them_out():
     z = RNG.normal(size=(2, 4, 3))  # (N, C, d)
     y = RNG.integers(0, 4, size=(2, 3))

@@ -27,7 +27,7 @@ ELEMENTWISE = frozenset(
     "subtract tanh where clip astype sin cos tan arcsin arccos arctan sinh cosh arcsinh arccosh "
     "arctanh exp2 expm1 log2 log10 log1p square reciprocal cbrt floor ceil trunc round deg2rad "
     "rad2deg arctan2 copysign floor_divide fmax fmin fmod heaviside hypot logaddexp logaddexp2 "
-    "mod sinc nan_to_num erf binary_cross_entropy".split()
+    "xlogy mod sinc nan_to_num erf binary_cross_entropy".split()
 )
 REDUCTIONS = frozenset(
     "sum mean max min logsumexp var std ptp nansum nanmean average norm prod".split()

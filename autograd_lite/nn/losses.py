@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import abs_, exp, log, log1p, log_softmax, maximum, mean, sum_, where
+from ..ops import abs_, exp, log1p, log_softmax, maximum, mean, sum_, where, xlogy
 from ..ops import cross_entropy as fused_cross_entropy
 from ..ops.activation import binary_cross_entropy as binary_cross_entropy_op
 from ..ops.arrangement import rearranged
@@ -173,15 +173,15 @@ def kl_div(
     reduction: str = "mean",
     log_target: bool = False,
 ) -> Any:
-    """target (log target - input) for log-probabilities ``input``, 0 where target is 0;
-    "batchmean" divides the sum by the batch size (the true KL divergence per sample)."""
+    """target (log target - input) for log-probabilities ``input``, as torch's
+    xlogy(target, target) - target input: 0 where target is 0, and there the gradient for a
+    target that requires grad is the one-sided -inf (torch's is NaN); "batchmean" divides
+    the sum by the batch size (the true KL divergence per sample)."""
     _same_shape("kl_div", input, target)
     if log_target:
         loss = exp(target) * (target - input)
     else:
-        t = np.asarray(getattr(target, "data", target))
-        safe = where(t > 0, target, 1.0)
-        loss = where(t > 0, target * (log(safe) - input), 0.0 * input)
+        loss = xlogy(target, target) - target * input
     if reduction == "batchmean":
         return sum_(loss) / np.shape(input)[0]
     return _reduced("kl_div", loss, reduction)
@@ -201,9 +201,11 @@ def cross_entropy(
     probabilities as the target, per-class ``weight``, ``ignore_index`` and ``label_smoothing``
     (the target mixed with the uniform distribution: (1 - eps) y + eps / C).
 
-    Without those three it is the engine's fused op; with them, torch's formula from
-    log_softmax: (1 - eps) nll + eps / C * sum_c -w_c log p_c per row, and "mean" divides by
-    the weights of the counted labels' classes (by the row count for probabilities).
+    Without those three it is the engine's fused op. With them, for class labels, torch's
+    formula from log_softmax: (1 - eps) nll + eps / C * sum_c -w_c log p_c per row, and
+    "mean" divides by the weights of the counted labels' classes; rows of probabilities y are
+    the fused op's with the target w ((1 - eps) y + eps / C), "mean" over the rows. A class
+    with target 0 adds 0 there, even at a logit of -inf (where torch's formula gives NaN).
     """
     if not 0.0 <= label_smoothing <= 1.0:
         raise ValueError(f"cross_entropy: label_smoothing must be in [0, 1], not {label_smoothing}")
@@ -215,19 +217,20 @@ def cross_entropy(
         return fused_cross_entropy(input, target, axis=axis, reduction=reduction)
     if reduction not in ("mean", "sum", "none"):
         _reduced("cross_entropy", None, reduction)  # raises, naming the choices
-    class_axis = 1 if len(shape) > 1 else 0  # torch's layout, which nll_loss takes
-    logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, class_axis)
     classes = shape[axis]
     w = np.ones(classes, _float_dtype(input)) if weight is None else weight
     if w.shape != (classes,):
         raise ValueError(f"cross_entropy: weight of shape {w.shape} for {classes} classes")
-    w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
-    if probabilities:
-        smoothed = rearranged(np.moveaxis, target, axis, class_axis)
+    if probabilities:  # -sum_c w_c y_c log p_c: the fused op's loss for the target w y
+        smoothed = target if isinstance(target, Tensor) else labels  # a list read as numpy
         if label_smoothing:
             smoothed = smoothed * (1 - label_smoothing) + label_smoothing / classes
-        losses = -sum_(logp * w_view * smoothed, axis=class_axis)
-        return _reduced("cross_entropy", losses, reduction)
+        on_axis = [classes if i == axis % len(shape) else 1 for i in range(len(shape))]
+        weighted = smoothed if weight is None else smoothed * w.reshape(on_axis)
+        return fused_cross_entropy(input, weighted, axis=axis, reduction=reduction)
+    class_axis = 1 if len(shape) > 1 else 0  # torch's layout, which nll_loss takes
+    logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, class_axis)
+    w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
     if len(shape) < 2:
         raise ValueError(
             f"cross_entropy: logits of shape {shape} with class labels need a batch axis"

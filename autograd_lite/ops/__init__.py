@@ -95,6 +95,7 @@ from .two_inputs import (
     logaddexp,
     logaddexp2,
     mod,
+    xlogy,
 )
 from .windows import windows
 
@@ -295,4 +296,5 @@ __all__ = [
     "var",
     "where",
     "windows",
+    "xlogy",
 ]

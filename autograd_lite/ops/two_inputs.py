@@ -1,5 +1,6 @@
 """Elementwise functions of two arrays beyond arithmetic, as numpy's: hypot, arctan2,
-logaddexp(2), copysign, fmax, fmin, the remainders (fmod, mod) and floor_divide, heaviside.
+logaddexp(2), copysign, fmax, fmin, the remainders (fmod, mod) and floor_divide, heaviside;
+and xlogy (torch's and scipy's x log y, 0 where x is 0), for entropies.
 
 The engine sums each gradient back over broadcast axes. Where a derivative is undefined
 (the jumps of the remainders, x == 0 for copysign), the rules follow PyTorch.
@@ -28,6 +29,27 @@ def _hypot_x(g, out, x, y):
 def _hypot_y(g, out, x, y):
     """d sqrt(x^2 + y^2)/dy = y / hypot(x, y)."""
     return g * y / out
+
+
+@register("xlogy")
+def xlogy(x, y):
+    """x log(y), and 0 where x is 0 (even at y = 0, unless y is NaN), as torch.xlogy."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((x == 0) & (y == y), 0, x * np.log(y))
+
+
+@xlogy.vjp(argnum=0)
+def _xlogy_x(g, out, x, y):
+    """d x log(y)/dx = log(y): -inf at y = 0 (torch's is 0 where x = y = 0)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return g * np.log(y)
+
+
+@xlogy.vjp(argnum=1)
+def _xlogy_y(g, out, x, y):
+    """d x log(y)/dy = x / y; 0 at x = y = 0, as along x = 0 xlogy is 0 for every y (torch's
+    is NaN there), so d/dt xlogy(t, t) at t = 0 is the one-sided -inf."""
+    return g * x / np.where((x == 0) & (y == 0), 1, y)
 
 
 @register("arctan2")

@@ -20,6 +20,14 @@ DIVISORS = [0.713, 1.3717, 2.1931, -0.713, -1.3717, -2.1931]
 # 0, either side of where sinc's rule switches to its series (|x| = 0.01), and integers
 SINC_NEAR_ZERO = np.array([[0.0, 1e-9, -0.005, 0.0099], [0.0101, -0.0101, 1.0, -2.0]])
 
+
+def _with_zeros(shape: tuple[int, ...]) -> np.ndarray:
+    """Reals with every third element 0: xlogy's x, whose rule for y is 0 there."""
+    x = fixed.reals(shape).copy()
+    x.reshape(-1)[::3] = 0.0
+    return x
+
+
 MATH_SPECS: list[OpSpec] = [
     OpSpec("exp2", np.exp2, unary(reals()), fixed.unary(fixed.reals)),
     OpSpec("expm1", lambda x: np.exp(x) - 1, unary(reals()), fixed.unary(fixed.reals)),
@@ -74,6 +82,12 @@ MATH_SPECS: list[OpSpec] = [
         lambda x, y: np.log2(2**x + 2**y),
         binary(reals(), reals()),
         fixed.binary(fixed.reals, fixed.reals),
+    ),
+    OpSpec(
+        "xlogy",
+        lambda x, y: x * np.log(y),  # y > 0 here; the x = 0 cases are where xlogy is 0
+        binary(reals() | st.just(0.0), positive()),
+        fixed.binary(_with_zeros, fixed.positive),
     ),
     OpSpec(
         "copysign",
