@@ -20,12 +20,29 @@ def test_al_linalg_holds_what_np_linalg_dispatches_to():
     np.testing.assert_allclose(np.abs(v.data), np.abs(np.linalg.eigh(a.data)[1]))
 
 
-def test_a_determinant_at_a_singular_matrix_has_a_value_but_its_gradient_is_refused():
+def test_a_determinant_up_to_3_by_3_differentiates_at_a_singular_matrix_exactly():
     a = al.tensor([[1.0, 2.0], [2.0, 4.0]], requires_grad=True)
     d = al.linalg.det(a)
     assert d.data == 0.0
+    d.backward()
+    np.testing.assert_array_equal(a.grad, [[4.0, -2.0], [-2.0, 1.0]])  # the cofactors
+    rank_2 = np.array([[1.0, 2.0, 0.5], [-1.0, 0.3, 2.0], [0.0, 2.3, 2.5]])  # row 3 = 1 + 2
+    # second derivatives too: they were computed through det * inv, about 0 * 1e16
+    assert al.gradgradcheck(al.linalg.det, [rank_2])
+    hessian = al.hessian(al.linalg.det)(rank_2)
+    assert hessian[0, 0, 1, 1] == pytest.approx(rank_2[2, 2], abs=1e-12)  # d2/da00 da11 = a22
+
+
+def test_a_larger_determinant_refuses_a_gradient_at_a_singular_matrix_and_a_second_at_a_near_one():
+    singular = al.tensor(np.outer(np.arange(1.0, 5.0), [1.0, -1.0, 2.0, 0.5]), requires_grad=True)
     with pytest.raises(np.linalg.LinAlgError, match="det: the gradient at a singular matrix"):
-        d.backward()
+        al.linalg.det(singular).backward()
+    near = np.diag([1.0, 2.0, 3.0, 1e-9])  # condition number 3e9
+    assert al.grad(al.linalg.det)(near)[3, 3] == pytest.approx(6.0)  # first derivatives: fine
+    with pytest.raises(
+        np.linalg.LinAlgError, match=r"second derivative .* condition number 3e\+09"
+    ):
+        al.hessian(al.linalg.det)(near)
 
 
 def test_eigenvectors_of_tied_eigenvalues_refuse_a_gradient_but_eigenvalues_alone_do_not():

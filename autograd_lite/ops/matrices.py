@@ -17,7 +17,9 @@ import numpy as np
 from ..node import data_of
 from ..registry import register
 from ..tensor import Tensor
+from .contraction import cross
 from .linalg import matmul
+from .shape import stack
 
 
 def _t(m: Any) -> Any:
@@ -43,8 +45,44 @@ def det(a):
 
 @det.vjp
 def _det(g, out, a):
-    """d det(a)/da = det(a) inv(a)^T; refused at a singular matrix."""
+    """d det(a)/da = cof(a), the cofactor matrix: written out up to 3 x 3 (a polynomial, so
+    exact at singular matrices, and so are its derivatives); larger, det(a) inv(a)^T, refused
+    at a singular matrix and, for second derivatives, at an ill-conditioned one."""
+    if a.shape[-1] <= 3:
+        return g[..., None, None] * _cofactors(a)
+    if isinstance(a, Tensor):  # recorded: its derivative would cancel det ~ 0 against inv
+        _refuse_ill_conditioned("det", a.data)
     return (g * out)[..., None, None] * _t(_inverse_for("det", a))
+
+
+def _cofactors(a: Any) -> Any:
+    """The cofactor matrix of each 0 x 0 to 3 x 3 matrix of a stack (Tensors in a recorded
+    backward): entry ij is (-1)^(i+j) times the determinant without row i and column j."""
+    n = a.shape[-1]
+    if n <= 1:
+        return np.ones(a.shape, a.dtype)
+    if n == 2:
+        p, q, r, s = (a[..., i, j] for i in (0, 1) for j in (0, 1))
+        rows = [stack.in_rule(s, -r, axis=-1), stack.in_rule(-q, p, axis=-1)]
+        return stack.in_rule(*rows, axis=-2)
+    r0, r1, r2 = (a[..., i, :] for i in range(3))  # cofactor rows: r1 x r2, r2 x r0, r0 x r1
+    rows = [cross.in_rule(r1, r2), cross.in_rule(r2, r0), cross.in_rule(r0, r1)]
+    return stack.in_rule(*rows, axis=-2)
+
+
+def _refuse_ill_conditioned(name: str, a: np.ndarray) -> None:
+    """Refuse a recorded rule through inv(a) where it would lose more than half the digits:
+    its error grows as eps times the condition number."""
+    limit = 1 / np.sqrt(np.finfo(a.dtype).eps)
+    with np.errstate(all="ignore"):
+        worst = float(np.max(np.linalg.cond(a))) if a.size else 0.0
+    if not worst <= limit:
+        raise np.linalg.LinAlgError(
+            f"{name}: the second derivative at a matrix of shape {a.shape} with condition "
+            f"number {worst:.2g} is not computed: through inv(a) it would keep fewer than half "
+            f"of {a.dtype}'s digits (the limit is {limit:.2g}); it is exact for matrices up "
+            "to 3 x 3"
+        )
 
 
 @register("logabsdet")
