@@ -1,6 +1,6 @@
 """numpy's functions on Tensors read positional arguments by numpy's own signature: in
 ``np.sum(t, 0, None, None, True)`` the third is dtype and the fifth keepdims, as numpy says,
-never the op's next attribute."""
+never the op's next attribute; and they give numpy's dtypes."""
 
 from __future__ import annotations
 
@@ -45,6 +45,29 @@ def test_a_positional_argument_the_op_cannot_honour_is_named_as_numpys():
         np.sum(t, 0, np.float32)  # numpy's dtype, which used to land on keepdims
     with pytest.raises(TypeError, match=r"does not take out="):
         np.max(t, 0, np.empty(3))
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, i: m.tril(i),
+        lambda m, i: m.triu(i, 1),
+        lambda m, i: m.tril(i.astype(bool)),
+        lambda m, i: m.linalg.norm(i, 1, axis=0),
+        lambda m, i: m.linalg.norm(i, m.inf, axis=1),
+        lambda m, i: m.linalg.norm(i.astype(bool)),
+        lambda m, i: m.dot(i.astype(m.float32), 2.0),
+        lambda m, i: m.dot(3, i.astype(m.float32)),
+    ],
+)
+def test_integer_boolean_and_float32_inputs_give_numpys_dtype(call):
+    # tril and triu made integers float64, norm kept them integer, and dot read a Python
+    # number as weak (float32 where numpy's dot gives float64)
+    i = np.array([[1, -2, 3], [4, 5, -6]])
+    expected = call(np, i)
+    got = call(np, al.tensor(i))
+    assert got.dtype == expected.dtype
+    np.testing.assert_array_equal(got.data, expected)
 
 
 class _On:

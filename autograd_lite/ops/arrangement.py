@@ -81,9 +81,10 @@ def broadcast_arrays(*arrays: Any) -> tuple[Any, ...]:
 
 
 def _masked(func: Callable[..., Any], m: Any, k: int = 0) -> Any:
-    """tril and triu: the input where numpy's mask keeps it, else 0."""
+    """tril and triu: the input where numpy's mask keeps it, else 0 of the input's dtype."""
     keep = func(np.ones(np.shape(m)[-2:], dtype=bool), k)
-    return where(keep, m, 0.0)
+    dtype = m.dtype if hasattr(m, "dtype") else np.asarray(m).dtype
+    return where(keep, m, np.zeros((), dtype))
 
 
 def diff(a: Any, n: int = 1, axis: int = -1) -> Any:

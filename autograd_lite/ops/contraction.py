@@ -174,8 +174,8 @@ def dot(a: Any, b: Any) -> Any:
     """``np.dot``: a product for a 0-d operand, else a's last axis against b's second to last
     (its only one for 1-d b)."""
     na, nb = np.ndim(a), np.ndim(b)
-    if na == 0 or nb == 0:
-        return multiply(a, b)
+    if na == 0 or nb == 0:  # a Python number is a float64 array here, as numpy's dot reads it
+        return multiply(*(np.asarray(v) if type(v) in (int, float, bool) else v for v in (a, b)))
     return tensordot(a, b, axes=([-1], [max(nb - 2, 0)]))
 
 

@@ -19,6 +19,8 @@ ORDS = (2, 1, math.inf, -math.inf)
 @register("norm")
 def norm(x, ord=2, axis=None, keepdims=False):  # noqa: A002  (numpy's name for it)
     a = np.abs(x)
+    if a.dtype.kind not in "fc":
+        a = a.astype(np.float64)  # as numpy's norm: integers and booleans give float64
     if ord == 2:
         return np.sqrt(np.sum(a * a, axis=axis, keepdims=keepdims))
     if ord == 1:
