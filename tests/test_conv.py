@@ -105,3 +105,21 @@ def test_conv2d_refuses_what_does_not_fit_naming_the_shapes(call, message):
     w = al.tensor(RNG.standard_normal((2, 3, 3, 3)), requires_grad=True)
     with pytest.raises(ValueError, match=message):
         call(x, w)
+
+
+@pytest.mark.parametrize(
+    ("call", "words"),
+    [
+        (lambda x, w: F.conv2d(x, w, stride=1.5), "stride must be an int >= 1 .* not 1.5"),
+        (lambda x, w: F.conv2d(x, w, dilation=True), "dilation must be an int >= 1 .* not True"),
+        (lambda x, w: F.max_pool2d(x, 2.0), "kernel_size must be an int >= 1 .* not 2.0"),
+        (lambda x, w: F.conv2d(x, w, padding=(1, "1")), r"padding must be an int >= 0"),
+        (lambda x, w: F.conv2d(x, w, bias=np.ones(2)), r"bias of shape \(2,\) .* shape \(1,\)"),
+    ],
+)
+def test_bad_window_arguments_and_bias_are_named(call, words):
+    # a float raised "'float' object is not iterable", True was read as 1, and a bias of
+    # the wrong length failed in a reshape that did not name it
+    x, w = al.tensor(np.ones((1, 1, 5, 5)), requires_grad=True), np.ones((1, 1, 3, 3))
+    with pytest.raises(ValueError, match=words):
+        call(x, w)

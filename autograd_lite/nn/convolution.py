@@ -48,6 +48,11 @@ def conv2d(
             "groups must divide both channel counts, and weight's second axis be "
             "in_channels / groups"
         )
+    if bias is not None and np.shape(bias) != (o,):
+        raise ValueError(
+            f"conv2d: bias of shape {np.shape(bias)} for a weight of shape {w_shape}: bias "
+            f"holds one number per output channel, shape ({o},)"
+        )
     stride, dilation = pair(stride, "conv2d: stride"), pair(dilation, "conv2d: dilation")
     pads = _padding(padding, (kh, kw), stride, dilation)
     x = zero_padded(input, pads)

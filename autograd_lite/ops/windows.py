@@ -61,8 +61,15 @@ def _windows(g, out, x, kernel=(1, 1), stride=(1, 1), dilation=(1, 1)):
 
 
 def pair(value: Any, name: str, least: int = 1) -> tuple[int, int]:
-    """An int or a pair of ints, as torch's conv and pool arguments take; a clear error else."""
-    both = (value, value) if isinstance(value, (int, np.integer)) else tuple(value)
-    if len(both) != 2 or not all(isinstance(v, (int, np.integer)) and v >= least for v in both):
+    """An int or a pair of ints, as torch's conv and pool arguments take; a clear error else
+    (a float, a bool or a string too: torch refuses them)."""
+    both = (
+        (value, value) if _is_int(value) else tuple(value) if type(value) in (tuple, list) else ()
+    )
+    if len(both) != 2 or not all(_is_int(v) and v >= least for v in both):
         raise ValueError(f"{name} must be an int >= {least} or a pair of them, not {value!r}")
     return int(both[0]), int(both[1])
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
