@@ -123,6 +123,18 @@ def test_weighted_probabilities_on_axis_1_and_their_gradients():
     assert al.gradgradcheck(smoothed, [z, p])
 
 
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_one_row_of_logits_with_its_label_is_a_batch_of_one_as_torchs(reduction):
+    # it was refused ("need a batch axis") with weight=, ignore_index= or label_smoothing=
+    z, w = Z[1], W
+    extras = {"weight": w, "label_smoothing": 0.2, "reduction": reduction}
+    one = F.cross_entropy(al.tensor(z), np.array(3), **extras)
+    batch = F.cross_entropy(al.tensor(z[None]), np.array([3]), **extras)
+    assert one.shape == (() if reduction == "none" else batch.shape)
+    assert one.item() == pytest.approx(batch.data.sum(), rel=1e-14)
+    assert al.gradcheck(lambda z: F.cross_entropy(z, np.array(3), **extras), [z])
+
+
 def test_cross_entropy_classes_on_axis_1_as_torch_lays_them_out():
     z = RNG.normal(size=(2, 4, 3))  # (N, C, d)
     y = RNG.integers(0, 4, size=(2, 3))

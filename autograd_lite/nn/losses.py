@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from ..ops import abs_, exp, log1p, log_softmax, maximum, mean, sum_, where, xlogy
+from ..ops import abs_, exp, log1p, log_softmax, maximum, mean, reshape, sum_, where, xlogy
 from ..ops import cross_entropy as fused_cross_entropy
 from ..ops.activation import binary_cross_entropy as binary_cross_entropy_op
 from ..ops.arrangement import rearranged
@@ -228,13 +228,13 @@ def cross_entropy(
         on_axis = [classes if i == axis % len(shape) else 1 for i in range(len(shape))]
         weighted = smoothed if weight is None else smoothed * w.reshape(on_axis)
         return fused_cross_entropy(input, weighted, axis=axis, reduction=reduction)
-    class_axis = 1 if len(shape) > 1 else 0  # torch's layout, which nll_loss takes
+    if len(shape) == 1:  # one row of logits and its label: a batch of one, as torch reads it
+        one = (reshape(input, shape=(1, classes)), labels.reshape(1), weight, ignore_index)
+        loss = cross_entropy(*one, reduction, label_smoothing)
+        return reshape(loss, shape=()) if reduction == "none" else loss
+    class_axis = 1  # torch's layout, which nll_loss takes
     logp = rearranged(np.moveaxis, log_softmax(input, axis=axis), axis, class_axis)
-    w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2)) if logp.ndim > 1 else w
-    if len(shape) < 2:
-        raise ValueError(
-            f"cross_entropy: logits of shape {shape} with class labels need a batch axis"
-        )
+    w_view = w.reshape((classes,) + (1,) * (logp.ndim - 2))
     nll = nll_loss(logp, labels, w, ignore_index, reduction)
     if not label_smoothing:
         return nll
