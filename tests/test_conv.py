@@ -114,6 +114,7 @@ def test_conv2d_refuses_what_does_not_fit_naming_the_shapes(call, message):
         (lambda x, w: F.conv2d(x, w, dilation=True), "dilation must be an int >= 1 .* not True"),
         (lambda x, w: F.max_pool2d(x, 2.0), "kernel_size must be an int >= 1 .* not 2.0"),
         (lambda x, w: F.conv2d(x, w, padding=(1, "1")), r"padding must be an int >= 0"),
+        (lambda x, w: F.conv2d(x, w, stride=(1, True)), r"stride must be .* not \(1, True\)"),
         (lambda x, w: F.conv2d(x, w, bias=np.ones(2)), r"bias of shape \(2,\) .* shape \(1,\)"),
     ],
 )
@@ -123,3 +124,10 @@ def test_bad_window_arguments_and_bias_are_named(call, words):
     x, w = al.tensor(np.ones((1, 1, 5, 5)), requires_grad=True), np.ones((1, 1, 3, 3))
     with pytest.raises(ValueError, match=words):
         call(x, w)
+
+
+def test_window_arguments_may_be_numpy_integers_and_arrays_of_them():
+    x, w = np.ones((1, 1, 6, 6)), np.ones((1, 1, 3, 3))
+    expected = F.conv2d(x, w, stride=2).data
+    for stride in (np.int64(2), np.array(2), np.array([2, 2]), [2, 2]):
+        np.testing.assert_array_equal(F.conv2d(x, w, stride=stride).data, expected)

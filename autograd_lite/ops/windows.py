@@ -63,6 +63,7 @@ def _windows(g, out, x, kernel=(1, 1), stride=(1, 1), dilation=(1, 1)):
 def pair(value: Any, name: str, least: int = 1) -> tuple[int, int]:
     """An int or a pair of ints, as torch's conv and pool arguments take; a clear error else
     (a float, a bool or a string too: torch refuses them)."""
+    value = value.tolist() if isinstance(value, np.ndarray) else value  # numbers of Python's
     both = (
         (value, value) if _is_int(value) else tuple(value) if type(value) in (tuple, list) else ()
     )
