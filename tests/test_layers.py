@@ -30,8 +30,8 @@ CORE = {
 }
 TOOLS = {
     "anomaly", "trace", "stability", "viz", "graph_records", "summaries", "jacobians",
-    "functional", "gradcheck", "nn", "data", "commands", "testing", "plots", "training",
-    "layout", "cli", "expr", "atomic_files", "callsite", "optim", "explorer",
+    "functional", "transform_call", "gradcheck", "nn", "data", "commands", "testing", "plots",
+    "training", "layout", "cli", "expr", "atomic_files", "callsite", "optim", "explorer",
 }  # fmt: skip
 # (module, imported tool, function) allowed: Tensor.draw is a lazy convenience
 ALLOWED = {("tensor", "viz", "draw")}
