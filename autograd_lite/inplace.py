@@ -26,17 +26,19 @@ older graph then raises, naming the op and the tensor.
 from __future__ import annotations
 
 import threading
+import weakref
 from typing import Any
 
 import numpy as np
 
-from .node import Node
+from .node import Node, data_of
 from .op_errors import op_error
 from .switches import grad_mode
 
 _lock = threading.RLock()  # re-entrant: a Hold freed by the garbage collector mid-update
 _counts: dict[int, int] = {}  # id(array) -> the number of live nodes holding it
 _replaced: set[int] = set()  # ids of held arrays that a writer replaced since
+_waiting: list[weakref.ref[np.ndarray]] = []  # released views whose base was still read-only
 
 
 class Hold:
@@ -50,8 +52,9 @@ class Hold:
 
     def __init__(self, inputs: Any, saved: Any) -> None:
         """Hold the arrays in ``saved`` (one per input of the node) that are a leaf's or a
-        constant: other ops' outputs are read-only already, and an input kept as its
-        Tensor, for its shape, holds no array. ``argnums`` says whose each one is."""
+        constant, and for a view the array it views (a minibatch X[0:32] holds X, whose
+        writes would change it): other ops' outputs are read-only already, and an input
+        kept as its Tensor, for its shape, holds no array. ``argnums`` says whose each is."""
         # Kept from the start, so that a Ctrl-C in the loop leaves __del__ a list to release.
         self.arrays: list[np.ndarray] = []
         self.argnums: list[int] = []
@@ -63,24 +66,26 @@ class Hold:
                 x = inputs[i]
                 if x is not a and x._op is not None:
                     continue  # an op's output: read-only since it was made
-                key = id(a)
-                n = counts.get(key)
-                if n is not None:
-                    counts[key] = n + 1
-                elif a.flags.writeable:
-                    a.setflags(write=False)
-                    counts[key] = 1
-                else:
-                    continue  # read-only already, and not by us: nothing to undo later
-                held.append(a)
-                argnums.append(i)
+                while type(a) is np.ndarray:  # the array, and the one whose memory it views
+                    key = id(a)
+                    n = counts.get(key)
+                    if n is not None:
+                        counts[key] = n + 1
+                    elif a.flags.writeable:
+                        a.setflags(write=False)
+                        counts[key] = 1
+                    else:
+                        break  # read-only already, and not by us: nothing to undo later
+                    held.append(a)
+                    argnums.append(i)
+                    a = a.base
 
     def __del__(self) -> None:
         lock, counts, replaced = _lock, _counts, _replaced
         if lock is None or counts is None:  # the interpreter is shutting down
             return
         with lock:
-            for a in self.arrays:
+            for a in reversed(self.arrays):  # a viewed array before its views
                 key = id(a)
                 n = counts.get(key)
                 if n is None:  # already released, by a collection during an update
@@ -91,10 +96,13 @@ class Hold:
                 del counts[key]
                 if replaced:
                     replaced.discard(key)
-                try:
-                    a.setflags(write=True)
-                except ValueError:  # its base was made read-only since
-                    pass
+                _make_writable(a)
+            if _waiting:  # retried each time: one may wait for this hold's arrays
+                views = [ref() for ref in _waiting]
+                _waiting.clear()
+                for view in views:
+                    if view is not None and id(view) not in counts:  # (held again: not yet)
+                        _make_writable(view)
 
     def replaced(self) -> tuple[int, np.ndarray] | None:
         """An array of this hold that a writer replaced since the node was recorded, with the
@@ -104,6 +112,14 @@ class Hold:
                 if id(a) in _replaced:
                     return i, a
         return None
+
+
+def _make_writable(a: np.ndarray) -> None:
+    """Writable again; a view whose base another graph still holds waits for it."""
+    try:
+        a.setflags(write=True)
+    except ValueError:  # its base is read-only: held by another node, or by its owner
+        _waiting.append(weakref.ref(a))
 
 
 def writable(t: Any) -> np.ndarray:
@@ -149,12 +165,14 @@ def update_in_place(t: Any, ufunc: Any, other: Any, symbol: str) -> Any:
 
 
 def stale_input_error(op_name: str, inputs: Any, i: int, array: np.ndarray) -> RuntimeError:
-    """The error for a backward through a node whose input ``i``'s saved ``array`` a writer
-    replaced."""
+    """The error for a backward through a node whose input ``i``'s saved ``array`` (or the
+    array it views) a writer replaced."""
     x = inputs[i]
     what = f"tensor {x.name!r}" if getattr(x, "name", None) else "a tensor"
+    viewed = " or the array it views" if np.shape(array) != np.shape(data_of(x)) else ""
     return RuntimeError(
-        f"backward through op {op_name!r}: its input {i} ({what} of shape {np.shape(array)}) "
+        f"backward through op {op_name!r}: its input {i} ({what} of shape "
+        f"{np.shape(data_of(x))}{viewed}) "
         "was changed in place (by an optimizer step or load_state_dict) after this graph "
         "was built, so its gradient would be wrong; call backward() before changing the "
         "parameters, or run the forward pass again"
