@@ -48,12 +48,39 @@ def gradcheck(
         return _flatten(f(*xs))
 
     analytic = jacobian(flat, argnums=tuple(checked))(*args)
+    numerics = [_numeric_jacobian(flat, args, i, eps) for i in checked]
     for j, i in enumerate(checked):
-        numeric = _numeric_jacobian(flat, args, i, eps)
-        _compare(analytic[j], numeric, i, atol, rtol, f"gradcheck of {_name(f)}: first")
+        _compare(analytic[j], numerics[j], i, atol, rtol, f"gradcheck of {_name(f)}: first")
+    n_out = np.shape(analytic[0])[0]
+    _check_random_cotangent(flat, args, checked, numerics, n_out, atol, rtol, _name(f))
     if float32:
         check_float32(flat, args, float32, who=f"gradcheck of {_name(f)}")
     return True
+
+
+def _check_random_cotangent(
+    flat: Callable[..., Any],
+    args: list[np.ndarray],
+    checked: list[int],
+    numerics: list[np.ndarray],
+    n_out: int,
+    atol: float,
+    rtol: float,
+    name: str,
+) -> None:
+    """VJPs with a random cotangent v and with -v against v^T J from the numeric Jacobian:
+    one-hot cotangents alone pass a rule that is not linear in g (|g|, max(g, 0) agree with g
+    on them), though its gradient is wrong for any real upstream gradient."""
+    v = np.random.default_rng(0).standard_normal(n_out)
+    _, vjp_fn = _vjp(flat, args, tuple(checked))
+    order = f"gradcheck of {name}: with a random upstream gradient (is the rule linear in g?),"
+    for cotangent in (v, -v):
+        for j, (i, g) in enumerate(zip(checked, vjp_fn(cotangent), strict=True)):
+            if not args[i].size:
+                continue  # no element: nothing to compare
+            numeric = np.tensordot(cotangent, numerics[j], axes=1)[None]  # one output: v^T J
+            scale = float(np.abs(v).sum())  # v^T J sums that many terms: so do the tolerances
+            _compare(data_of(g)[None], numeric, i, atol * scale, rtol, f"{order} the first")
 
 
 def gradgradcheck(
@@ -175,8 +202,8 @@ def _gradients(
 def _flatten(out: Any) -> Any:
     """One flat vector from a Tensor, an array, or a tuple of them."""
     parts = out if isinstance(out, (tuple, list)) else (out,)
-    if len(parts) == 1:
-        return parts[0].reshape(-1) if isinstance(parts[0], Tensor) else np.ravel(parts[0])
+    if len(parts) == 1:  # an array is a constant: if f cut it from x, the numeric side says
+        return parts[0].reshape(-1) if isinstance(parts[0], Tensor) else Tensor(np.ravel(parts[0]))
     from .ops import concatenate
 
     return concatenate(*[p.reshape(-1) if isinstance(p, Tensor) else np.ravel(p) for p in parts])

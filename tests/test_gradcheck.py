@@ -45,3 +45,26 @@ def test_gradcheck_refuses_inputs_with_nothing_to_check(check, inputs):
     # it returned True for a rule wrong by 3.5x: integer inputs are passed, not checked
     with pytest.raises(ValueError, match="no floating-point input to check.*as floats"):
         check(lambda *xs: xs[0] ** 2 if xs else al.tensor(0.0), inputs)
+
+
+@pytest.mark.parametrize(
+    "wrong_rule",
+    [
+        lambda g, out, x: np.maximum(g, 0) * (x > 0),  # rectifies g
+        lambda g, out, x: np.abs(g) * (x > 0),  # loses g's sign
+        lambda g, out, x: g * g * (x > 0),  # squares it
+    ],
+)
+def test_gradcheck_and_gradgradcheck_catch_a_rule_that_is_not_linear_in_g(wrong_rule):
+    # one-hot upstream gradients alone agree with these rules: gradcheck passed them
+    name = "relu_nonlinear_in_g"
+    op = al.register(name)(lambda x: np.maximum(x, 0))
+    op.vjp(wrong_rule)
+    try:
+        x = np.array([0.5, -1.0, 2.0, 1.5])
+        with pytest.raises(al.GradcheckError, match="is the rule linear in g"):
+            al.gradcheck(op, [x])
+        with pytest.raises(al.GradcheckError):
+            al.gradgradcheck(lambda t: op(t) * t, [x])
+    finally:
+        al.unregister(name)
