@@ -231,3 +231,34 @@ def test_sequential_applies_layers_in_order_and_indexes_them():
     assert len(seq) == 3 and seq[0] is first and seq[-1] is second
     with pytest.raises(TypeError, match="layer 1 is a ufunc, not a Module"):
         nn.Sequential(first, np.tanh)
+
+
+class _Scaled(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.weight = al.tensor([1.0, 2.0], requires_grad=True)
+        self.register_buffer("scale", np.array([10.0, 10.0]))
+
+    def forward(self, x):
+        return x * self.weight * self.scale
+
+
+def test_loading_while_a_graph_reads_a_buffer_loads_everything_and_keeps_that_graph_right(
+    tmp_path,
+):
+    # the buffer's write failed ("assignment destination is read-only") after the
+    # parameters were written: the module was left half-loaded
+    m = _Scaled()
+    loss = m(np.array([1.0, 1.0])).sum()  # holds scale read-only
+    m.load_state_dict({"weight": np.array([5.0, 5.0]), "scale": np.array([3.0, 3.0])})
+    np.testing.assert_array_equal(m.weight.data, [5.0, 5.0])
+    np.testing.assert_array_equal(m.scale, [3.0, 3.0])
+    nn.save(_Scaled(), tmp_path / "scaled.npz")
+    other = _Scaled()
+    other.load_state_dict({"weight": np.zeros(2), "scale": np.zeros(2)})
+    graph = other(np.array([1.0, 1.0])).sum()
+    nn.load(other, tmp_path / "scaled.npz")
+    np.testing.assert_array_equal(other.scale, [10.0, 10.0])
+    with pytest.raises(RuntimeError, match="tensor 'weight' .* was changed in place"):
+        graph.backward()  # as after any load under a live graph: its parameters changed
+    del loss

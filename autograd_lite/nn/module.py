@@ -185,8 +185,19 @@ class Module:
                     problems.append(f"{name} has dtype {value.dtype}, not numbers")
         if problems:
             raise ValueError(f"state does not fit {type(self).__name__}: " + "; ".join(problems))
+        owners = {
+            (f"{prefix}.{name}" if prefix else name): (module, name)
+            for prefix, module in self.named_modules()
+            for name in module.__dict__.get("_buffers", ())
+        }
         for name, p in params.items():
-            (writable(p) if isinstance(p, Tensor) else p)[...] = state[name]
+            if isinstance(p, Tensor):
+                writable(p)[...] = state[name]
+            elif p.flags.writeable:
+                p[...] = state[name]
+            else:  # a buffer a live graph reads: a fresh array, the graph keeps the old one
+                module, attr = owners[name]
+                object.__setattr__(module, attr, np.array(state[name], dtype=p.dtype))
 
     def __repr__(self) -> str:
         lines = []
