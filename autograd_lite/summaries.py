@@ -21,7 +21,7 @@ def summarize(a: np.ndarray) -> str:
     """The values of a small array; min, mean and max of a larger one (NaN and Inf counted).
 
     A float that is zero to within rounding at the array's scale (``ROUNDING`` epsilons of its
-    largest finite magnitude) reads 0, and no value reads -0.
+    largest finite magnitude) but not 0 reads ~0; an exact zero reads 0, never -0.
 
     >>> summarize(np.array([1.0, 2.5]))
     '[1, 2.5]'
@@ -30,7 +30,7 @@ def summarize(a: np.ndarray) -> str:
     >>> summarize(np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0, np.nan]))
     'min 1 mean 3.5 max 6, 1 nan'
     >>> summarize(np.array([0.3, -0.1, -0.2, 1e-17, -0.0, 0.0, 0.0]))  # mean 1.4e-18: noise
-    'min -0.2 mean 0 max 0.3'
+    'min -0.2 mean ~0 max 0.3'
     """
     if a.size == 0:
         return "empty"
@@ -57,7 +57,9 @@ def summarize(a: np.ndarray) -> str:
     return ", ".join(parts)
 
 
-ROUNDING = 64  # epsilons of an array's scale below which a float is shown as 0
+# epsilons of an array's scale below which a float is rounding noise, shown as ~0 (8: in
+# float16 that is 0.8% of the scale, in float32 1e-6, in float64 2e-15)
+ROUNDING = 8
 
 
 def _noise(finite: np.ndarray) -> float:
@@ -74,9 +76,11 @@ def _number(v: Any, noise: float = 0.0) -> str:
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     v = float(v)
+    if v == 0:
+        return "0"  # -0.0 too
     if abs(v) <= noise:
-        return "0"
-    return format(v + 0.0, ".4g")  # + 0.0 turns -0.0 into 0.0
+        return "~0"  # not 0, but not a digit above the array's rounding either
+    return format(v, ".4g")
 
 
 def op_attrs(op: Any, recorded: dict[str, Any]) -> dict[str, str]:

@@ -284,3 +284,9 @@ def test_random_text_never_prints_a_traceback_nor_runs_outside_the_whitelist(imp
             assert isinstance(node.func, ast.Name) and node.func.id in al.list_ops()
         if isinstance(node, ast.Constant):
             assert not isinstance(node.value, (str, bytes, complex))
+
+
+def test_small_values_and_gradients_are_printed_not_rounded_to_0(tmp_path):
+    # suppress_small printed a gradient of 1.8e-9 as 0. and a value of -6.4e-12 as -0.
+    code, out, _ = graph("sum(x * 1e-9)", "--shape", "x=2", "-o", str(tmp_path / "f.json"))
+    assert code == 0 and "[1.e-09, 1.e-09]" in out and "-0." not in out

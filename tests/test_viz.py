@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 import autograd_lite as al
+from autograd_lite.summaries import summarize
 from autograd_lite.viz import DotNotFoundError, draw_graph, graph_to_json, render
 
 SVG_TEXT = "{http://www.w3.org/2000/svg}text"
@@ -92,15 +93,30 @@ def test_small_arrays_show_values_larger_ones_min_mean_max():
     assert "large\n(10,) float64\ndata min 0 mean 4.5 max 9" in nodes
 
 
-def test_signed_zeros_and_rounding_noise_read_0():
+def test_signed_zeros_read_0_and_rounding_noise_reads_approximately_0():
     centred = leaf([0.3, -0.1, -0.2, 1e-17, 0.05, -0.05, 0.0], "centred")  # mean 1.4e-18
     loss = al.sum(centred * -0.0)  # every gradient element is -0.0
     loss.backward()
     assert np.signbit(centred.grad).all()
     nodes = by_label(records(loss))
-    label = "centred\n(7,) float64\ndata min -0.2 mean 0 max 0.3\ngrad min 0 mean 0 max 0"
+    label = "centred\n(7,) float64\ndata min -0.2 mean ~0 max 0.3\ngrad min 0 mean 0 max 0"
     assert label in nodes
     assert "-0 " not in draw_graph(loss).source and "e-18" not in draw_graph(loss).source
+
+
+@pytest.mark.parametrize(
+    ("values", "dtype", "shown"),
+    [
+        ([1.0, 0.05], np.float16, "[1, 0.04999]"),  # 0.05 in float16; it read [1, 0]
+        ([1000.0, 0.005], np.float32, "[1000, 0.005]"),  # it read [1000, 0]
+        ([0.9999996, 3.059e-7], np.float32, "[1, ~0]"),  # a softmax: not 0, below rounding
+        ([0.0, -0.0, 2.0], np.float64, "[0, 0, 2]"),
+    ],
+)
+def test_an_exact_value_reads_as_itself_unless_it_is_below_the_arrays_rounding(
+    values, dtype, shown
+):
+    assert summarize(np.array(values, dtype=dtype)) == shown
 
 
 def test_small_values_that_are_not_noise_are_shown():

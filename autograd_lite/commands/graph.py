@@ -140,10 +140,11 @@ def _report(value: Tensor, inputs: dict[str, Tensor], note: str | None, out: Tex
 
 
 def _array_text(a: Any) -> str:
+    """The values, 4 significant digits each (small ones in e-notation, never shown as 0)."""
     a = np.asarray(a)
     if a.dtype.kind == "f":
-        a = a + 0.0  # -0.0 prints as 0
-    return np.array2string(a, precision=4, suppress_small=True, separator=", ")
+        a = np.asarray(a + 0.0)  # -0.0 prints as 0 (a 0-d sum is a scalar: made an array)
+    return np.array2string(a, precision=4, separator=", ")
 
 
 def _write_picture(
