@@ -141,3 +141,20 @@ def test_assert_gradients_close_takes_zero_tolerances_as_given():
             alt.assert_gradients_close(tanh_off, [0.3, -0.6], atol=0.0, rtol=0.0)
     finally:
         al.unregister("tanh_off_by_1e7")
+
+
+def test_check_op_tries_non_contiguous_inputs_of_a_users_op():
+    # a rule wrong only for a non-contiguous x passed 50 contiguous examples
+    @al.register("square_wrong_when_strided")
+    def square(x):
+        return x * x
+
+    @square.vjp
+    def _(g, out, x):
+        return 2 * g * x * (1 if x.flags.c_contiguous else -1)
+
+    try:
+        with pytest.raises(AssertionError, match="gradient of input 0"):
+            alt.check_op("square_wrong_when_strided", max_examples=30)
+    finally:
+        al.unregister("square_wrong_when_strided")

@@ -119,7 +119,8 @@ def check_op(
     """Run the standard property tests on one registered op (yours too), or on any function
     of Tensors (a composite of ops).
 
-    For each drawn call: the VJP of every float input matches central differences with a
+    For each drawn call (its arrays contiguous or, drawn too, non-contiguous views of the same
+    values): the VJP of every float input matches central differences with a
     random upstream gradient; the inputs are not mutated, and an op's rules write into none
     of what they are given (g, out, the inputs); float32 inputs give float32 gradients that
     agree with the float64 ones; with ``order=2`` second derivatives match too.
@@ -143,8 +144,10 @@ def check_op(
     strategy = calls if calls is not None else _default_calls(op, elements)
 
     @settings(max_examples=max_examples, deadline=None, database=None)
-    @given(call=strategy, seed=st.integers(0, 2**32 - 1))
-    def standard_properties(call: Call, seed: int) -> None:
+    @given(call=strategy, seed=st.integers(0, 2**32 - 1), contiguous=st.booleans())
+    def standard_properties(call: Call, seed: int, contiguous: bool) -> None:
+        if not contiguous:  # the same values as non-contiguous views, as x.T or x[::2] give
+            call = Call(tuple(strided(a) for a in call.args), call.attrs, call.diff)
         check_call(op, call, seed=seed, order=order)
 
     standard_properties()
