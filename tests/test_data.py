@@ -214,3 +214,21 @@ def test_unreadable_user_files_are_refused(tmp_path, write, message):
             path.with_suffix(".npy").rename(path)
     with pytest.raises(data.DataError, match=message):
         data.load_npz(path)
+
+
+def test_float16_features_load_without_a_warning(tmp_path):
+    # the range check cast float64's largest value to float16: "overflow encountered in cast"
+    path = tmp_path / "half.npz"
+    np.savez(path, X=np.array([[0.5, -1.0], [2.0, 3.0]], np.float16), y=np.array([0, 1]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        X, y = data.load_npz(path)
+    np.testing.assert_array_equal(X, [[0.5, -1.0], [2.0, 3.0]])
+
+
+@pytest.mark.parametrize("n_labels", [3, 5])
+def test_minibatches_refuse_labels_that_do_not_match_the_rows(n_labels):
+    # a shorter y raised numpy's IndexError, a longer one was cut silently
+    X = np.arange(8.0).reshape(4, 2)
+    with pytest.raises(ValueError, match=f"X has 4 rows but y has {n_labels} labels"):
+        next(data.minibatches(X, np.arange(n_labels), 2, np.random.default_rng(0)))

@@ -124,6 +124,8 @@ def minibatches(
     """
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if len(X) != len(y):
+        raise ValueError(f"minibatches: X has {len(X)} rows but y has {len(y)} labels")
     order = rng.permutation(len(X))
     for start in range(0, len(X), batch_size):
         rows = order[start : start + batch_size]
