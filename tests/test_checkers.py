@@ -158,3 +158,21 @@ def test_check_op_tries_non_contiguous_inputs_of_a_users_op():
             alt.check_op("square_wrong_when_strided", max_examples=30)
     finally:
         al.unregister("square_wrong_when_strided")
+
+
+def test_a_sign_flipped_rule_of_an_op_with_a_large_output_is_caught():
+    # the rounding allowance summed |g out| over the whole output (27 elements of 1e9 here),
+    # though each element moves one output: it passed a rule of -g for x + 1e9
+    @al.register("offset_sign_flipped")
+    def offset(x):
+        return x + 1e9
+
+    @offset.vjp
+    def _(g, out, x):
+        return -g
+
+    try:
+        with pytest.raises(AssertionError, match="gradient of input 0"):
+            alt.assert_gradients_close(offset, np.linspace(-1, 1, 27).reshape(3, 3, 3))
+    finally:
+        al.unregister("offset_sign_flipped")
