@@ -275,7 +275,8 @@ def mismatches(analytic: Any, numeric: Any, atol: Any, rtol: float) -> np.ndarra
 def _compare(
     analytic: Any, numeric: np.ndarray, i: int, atol: float, rtol: float, order: str
 ) -> None:
-    analytic = np.asarray(analytic, dtype=np.float64).reshape(numeric.shape)
+    # (a Tensor where f closes over tensors that require grad: its values are compared)
+    analytic = np.asarray(data_of(analytic), dtype=np.float64).reshape(numeric.shape)
     diff = np.abs(analytic - numeric)
     bad = mismatches(analytic, numeric, atol, rtol)
     if not bad.any():

@@ -68,3 +68,10 @@ def test_gradcheck_and_gradgradcheck_catch_a_rule_that_is_not_linear_in_g(wrong_
             al.gradgradcheck(lambda t: op(t) * t, [x])
     finally:
         al.unregister(name)
+
+
+def test_gradcheck_of_a_function_closing_over_a_parameter_compares_values():
+    # its transforms give Tensors of the parameter's graph there, which it read as arrays
+    W = al.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)
+    assert al.gradcheck(lambda x: al.tanh(W @ x), [np.array([0.3, -0.7])])
+    assert al.gradgradcheck(lambda x: al.tanh(W @ x), [np.array([0.3, -0.7])])
