@@ -52,8 +52,8 @@ def assert_gradients_close(
     gradient (never all ones, so a rule that ignores it fails); a float32 input at its float32
     value in float64, and then its float32 gradient against that float64 one. ``order=2``
     checks second derivatives too. The absolute tolerance of each element grows by its finite
-    differences' own rounding error: about sum |g * f| * 1e-16 / eps over the outputs that
-    element moves.
+    differences' own rounding error: about the sum of abs(g * f) * 1e-16 / eps over the
+    outputs that element moves.
 
     >>> import autograd_lite as al
     >>> assert_gradients_close(lambda x, y: al.tanh(x) * y, [0.5, -1.0], [2.0, 3.0], order=2)
@@ -111,7 +111,7 @@ def _numeric_vjp_and_rounding(
     f: Callable[..., Any], args: list[Any], i: int, g: np.ndarray, weights: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
     """The central-difference VJP for input ``i`` and, per element, the rounding error of
-    its difference quotients: eps * sum |g out| / EPS over the outputs that element moves
+    its difference quotients: eps * sum(abs(g out)) / EPS over the outputs that element moves
     (an output it does not move is computed alike both times: no error)."""
     x = np.array(args[i], dtype=np.float64)
     numeric, rounding = np.zeros_like(x), np.zeros_like(x)
