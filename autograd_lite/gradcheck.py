@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .engine import reverse_pass
 from .functional import _vjp, jacobian
 from .node import data_of
 from .switches import no_grad
@@ -192,11 +193,20 @@ def _gradients(
     inputs = [Tensor(a, requires_grad=True) if i in positions else a for i, a in enumerate(args)]
     out = _flatten(f(*inputs))
     upstream = np.random.default_rng(seed).standard_normal(np.shape(data_of(out)))
-    if isinstance(out, Tensor) and out.requires_grad:
-        out.backward(upstream)
-    grads = [inputs[i].grad for i in positions]
+    grads = input_gradients(out, upstream, [inputs[i] for i in positions])
     zeros = [np.zeros_like(inputs[i].data) for i in positions]
     return [z if g is None else g for z, g in zip(zeros, grads, strict=True)], upstream
+
+
+def input_gradients(out: Any, upstream: np.ndarray, inputs: Sequence[Any]) -> list[Any]:
+    """What the reverse pass from ``out``, seeded with ``upstream``, sends each of ``inputs``
+    (None where nothing flows), stored in no tensor's .grad and with the graph kept: a check
+    leaves the parameters and the graph its function closes over as they were."""
+    if not (isinstance(out, Tensor) and out.requires_grad):
+        return [None] * len(inputs)
+    seed = np.asarray(upstream).astype(out.dtype)
+    found = reverse_pass([out], [seed], retain_graph=True)
+    return [found.get(x) if isinstance(x, Tensor) else None for x in inputs]
 
 
 def _flatten(out: Any) -> Any:

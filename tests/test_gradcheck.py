@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 import autograd_lite as al
+from autograd_lite.testing import assert_gradients_close
 
 
 def test_gradcheck_catches_a_wrong_rule_and_names_the_op_and_index():
@@ -75,3 +76,15 @@ def test_gradcheck_of_a_function_closing_over_a_parameter_compares_values():
     W = al.tensor([[1.0, -2.0], [0.5, 3.0]], requires_grad=True)
     assert al.gradcheck(lambda x: al.tanh(W @ x), [np.array([0.3, -0.7])])
     assert al.gradgradcheck(lambda x: al.tanh(W @ x), [np.array([0.3, -0.7])])
+
+
+def test_the_checkers_leave_no_gradient_in_the_parameters_a_function_closes_over():
+    # checking a loss mid-training left its gradients in W.grad, for the next step to apply
+    W = al.tensor(np.float32([[1.0, -2.0], [0.5, 3.0]]), requires_grad=True)
+    h = W * 2.0  # an intermediate of the user's graph, closed over too
+    loss = lambda x: al.tanh(h @ x)  # noqa: E731
+    assert al.gradcheck(loss, [np.float32([0.3, -0.7])])  # float32: check_float32 runs too
+    assert_gradients_close(loss, np.array([0.3, -0.7]), order=2)
+    assert W.grad is None
+    h.sum().backward()  # the user's graph was kept for the user's own backward
+    np.testing.assert_array_equal(W.grad, np.full((2, 2), 2.0))
