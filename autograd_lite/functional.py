@@ -86,7 +86,16 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Any, Callable[[Any], tupl
 def _vjp(
     f: Callable[..., Any], args: Sequence[Any], argnums: Argnums
 ) -> tuple[Any, Callable[[Any], tuple[Any, ...]]]:
-    call = Transform(args, argnums)
+    call, out, vjp_fn = _pullback(f, args, argnums)
+    return call.result(out), vjp_fn
+
+
+def _pullback(
+    f: Callable[..., Any], args: Sequence[Any], argnums: Argnums, record: bool = False
+) -> tuple[Transform, Tensor, Callable[[Any], tuple[Any, ...]]]:
+    """The transform that ran f at ``args``, f's output, and the function mapping a cotangent
+    to its VJP for each argument in ``argnums`` (recorded when ``record``, as jvp needs)."""
+    call = Transform(args, argnums, record)
     with call:
         out = call.run(f)
 
@@ -99,7 +108,7 @@ def _vjp(
                 )
             return call.pick(call.gradients(out, seed, retain_graph=True), always_tuple=True)
 
-    return call.result(out), vjp_fn
+    return call, out, vjp_fn
 
 
 def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) -> tuple[Any, Any]:
@@ -121,7 +130,7 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
                 f"{np.shape(data_of(p))}; they must be equal"
             )
     # f runs once, recorded, so that its pullback can be differentiated in the cotangent u
-    out, vjp_fn, call = _recorded_vjp(f, primals)
+    call, out, vjp_fn = _pullback(f, primals, tuple(range(len(primals))), record=True)
 
     def pullback_dot_tangents(u: Tensor) -> Any:
         total: Any = 0.0
@@ -137,19 +146,6 @@ def jvp(f: Callable[..., Any], primals: Sequence[Any], tangents: Sequence[Any]) 
         with nested():
             return out, grad(pullback_dot_tangents)(zeros)
     return out.data, grad(pullback_dot_tangents)(zeros)
-
-
-def _recorded_vjp(f: Callable[..., Any], primals: Sequence[Any]) -> tuple[Any, Any, Transform]:
-    """``_vjp`` of f at the primals with its pullback recorded, and its transform."""
-    call = Transform(primals, tuple(range(len(primals))), record=True)
-    with call:
-        out = call.run(f)
-
-    def vjp_fn(cotangent: Any) -> tuple[Any, ...]:
-        with call:
-            return call.pick(call.gradients(out, cotangent, retain_graph=True), always_tuple=True)
-
-    return out, vjp_fn, call
 
 
 def jacobian(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:

@@ -75,12 +75,12 @@ def _check_random_cotangent(
     v = np.random.default_rng(0).standard_normal(n_out)
     _, vjp_fn = _vjp(flat, args, tuple(checked))
     order = f"gradcheck of {name}: with a random upstream gradient (is the rule linear in g?),"
+    scale = float(np.abs(v).sum())  # v^T J sums that many terms: so do the tolerances
     for cotangent in (v, -v):
         for j, (i, g) in enumerate(zip(checked, vjp_fn(cotangent), strict=True)):
             if not args[i].size:
                 continue  # no element: nothing to compare
             numeric = np.tensordot(cotangent, numerics[j], axes=1)[None]  # one output: v^T J
-            scale = float(np.abs(v).sum())  # v^T J sums that many terms: so do the tolerances
             _compare(data_of(g)[None], numeric, i, atol * scale, rtol, f"{order} the first")
 
 
